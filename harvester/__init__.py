@@ -1,0 +1,1 @@
+"""Harvesting: protocol clients, the platform registry, the store, runs and schedules."""

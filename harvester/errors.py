@@ -1,0 +1,65 @@
+"""Errors of harvesting and of the catalogue store.
+
+::
+
+    ShareNetError (mappings.errors)
+    └── HarvestError                   a run cannot go on (the run fails, nothing is deleted)
+        ├── SourceUnavailable          network error, timeout, HTTP 5xx after retries
+        ├── ProtocolError              the reply is not what the protocol promises
+        │   ├── OAIError               an OAI-PMH error code (``code`` holds it)
+        │   │   └── BadResumptionToken expired or unknown token
+        │   └── ReplyShapeError        a JSON/RDF reply breaks the configured shape
+        ├── ConfigError                a source or adapter configuration is invalid
+        ├── UnknownSource              no source with that id (HTTP 404)
+        └── StoreError                 the database cannot be opened or migrated
+"""
+
+from __future__ import annotations
+
+from mappings.errors import ShareNetError
+
+
+class HarvestError(ShareNetError):
+    code = "harvest_error"
+    http_status = 502
+
+
+class SourceUnavailable(HarvestError):
+    code = "source_unavailable"
+
+
+class ProtocolError(HarvestError):
+    code = "protocol_error"
+
+
+class OAIError(ProtocolError):
+    """An OAI-PMH ``<error code=...>``; ``oai_code`` is the protocol's code."""
+
+    code = "oai_error"
+
+    def __init__(self, oai_code: str, message: str) -> None:
+        super().__init__(f"OAI-PMH error {oai_code}: {message}".rstrip(": "))
+        self.oai_code = oai_code
+
+
+class BadResumptionToken(OAIError):
+    code = "bad_resumption_token"
+
+
+class ReplyShapeError(ProtocolError):
+    code = "reply_shape_error"
+
+
+class ConfigError(HarvestError):
+    code = "config_error"
+    http_status = 400
+
+
+class UnknownSource(HarvestError):
+    code = "unknown_source"
+    http_status = 404
+
+
+class StoreError(HarvestError):
+    code = "store_error"
+    http_status = 503

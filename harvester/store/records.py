@@ -1,0 +1,283 @@
+"""Reading and writing records and their findings.
+
+Writes are idempotent: upserting the same payload twice is ``unchanged`` the
+second time (content hash), which is what makes an interrupted run safe to
+resume from its checkpoint and a re-harvest cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from harvester.store.models import FindingRow, RecordRow, utcnow
+from mappings.findings import Finding
+from mappings.identifiers import cstr_key
+from mappings.record import Record, content_hash
+
+
+class Outcome(StrEnum):
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    """A record as the store holds it, with provenance the record model does not carry."""
+
+    record: Record
+    findings: list[Finding]
+    raw: str
+    raw_format: str
+    quality_score: float | None
+    first_seen_at: datetime
+    changed_at: datetime
+    withdrawn: bool
+
+
+def _lookup_cstr(record: Record) -> str | None:
+    return cstr_key(record.cstr) if record.cstr else None
+
+
+def upsert_record(
+    session: Session,
+    record: Record,
+    *,
+    raw: str,
+    raw_format: str,
+    findings: Sequence[Finding] = (),
+    quality_score: float | None = None,
+    now: datetime | None = None,
+) -> Outcome:
+    """Insert or update one record; unchanged content only refreshes ``last_seen_at``."""
+    now = now or utcnow()
+    record.content_hash = content_hash(record)
+    record.harvested_at = record.harvested_at or now
+    row = session.get(RecordRow, record.id)
+    if row is not None and not row.deleted and row.content_hash == record.content_hash:
+        row.last_seen_at = now
+        row.withdrawn = False
+        return Outcome.UNCHANGED
+    data = record.model_dump(mode="json")
+    values = {
+        "source": record.source,
+        "source_identifier": record.source_identifier,
+        "platform": record.platform,
+        "cstr_key": _lookup_cstr(record),
+        "doi": record.doi,
+        "resource_kind": record.resource_kind.value,
+        "data": data,
+        "raw": raw,
+        "raw_format": raw_format,
+        "content_hash": record.content_hash,
+        "source_datestamp": record.source_datestamp,
+        "modified": record.modified,
+        "quality_score": quality_score,
+        "deleted": False,
+        "withdrawn": False,
+        "last_seen_at": now,
+        "harvested_at": now,
+        "changed_at": now,
+    }
+    if row is None:
+        session.add(RecordRow(id=record.id, first_seen_at=now, **values))
+        outcome = Outcome.ADDED
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+        outcome = Outcome.UPDATED
+    session.flush()
+    replace_findings(session, record.id, record.platform, findings)
+    return outcome
+
+
+def replace_findings(
+    session: Session, record_id: str, platform: str, findings: Iterable[Finding]
+) -> None:
+    """Findings are refreshed whole on every evaluation: stale ones never linger."""
+    session.execute(delete(FindingRow).where(FindingRow.record_id == record_id))
+    session.add_all(
+        FindingRow(
+            record_id=record_id,
+            platform=platform,
+            rule=f.rule,
+            level=f.level.value,
+            message_zh=f.message_zh,
+            message_en=f.message_en,
+            fields=list(f.fields),
+            detail=f.detail,
+        )
+        for f in findings
+    )
+
+
+def tombstone(
+    session: Session,
+    record_id: str,
+    *,
+    datestamp: datetime | None = None,
+    withdrawn: bool = False,
+    now: datetime | None = None,
+) -> Outcome | None:
+    """Mark a record deleted (OAI deleted header) or withdrawn (gone from a full pass).
+
+    The row, its raw payload and its history stay: a tombstone is what lets the
+    index and downstream harvesters learn of the deletion. Returns ``None`` when
+    there was nothing to delete (unknown or already deleted).
+    """
+    now = now or utcnow()
+    row = session.get(RecordRow, record_id)
+    if row is None or row.deleted:
+        return None
+    row.deleted = True
+    row.withdrawn = withdrawn
+    row.changed_at = now
+    row.data = {**row.data, "deleted": True}
+    if datestamp is not None:
+        row.source_datestamp = datestamp
+    session.execute(delete(FindingRow).where(FindingRow.record_id == record_id))
+    return Outcome.DELETED
+
+
+def record_tombstone(session: Session, record: Record, now: datetime | None = None) -> None:
+    """Store a tombstone for a record never seen before, so downstream learns of it."""
+    now = now or utcnow()
+    record.deleted = True
+    session.add(
+        RecordRow(
+            id=record.id,
+            source=record.source,
+            source_identifier=record.source_identifier,
+            platform=record.platform,
+            data=record.model_dump(mode="json"),
+            deleted=True,
+            source_datestamp=record.source_datestamp,
+            first_seen_at=now,
+            last_seen_at=now,
+            harvested_at=now,
+            changed_at=now,
+        )
+    )
+
+
+def _findings(session: Session, record_ids: Sequence[str]) -> dict[str, list[Finding]]:
+    out: dict[str, list[Finding]] = {rid: [] for rid in record_ids}
+    if not record_ids:
+        return out
+    rows = session.scalars(select(FindingRow).where(FindingRow.record_id.in_(record_ids)))
+    for f in rows:
+        out[f.record_id].append(
+            Finding(
+                rule=f.rule,
+                level=f.level,  # type: ignore[arg-type]
+                message_zh=f.message_zh,
+                message_en=f.message_en,
+                fields=list(f.fields),
+                detail=f.detail,
+            )
+        )
+    return out
+
+
+def _stored(row: RecordRow, findings: list[Finding]) -> StoredRecord:
+    return StoredRecord(
+        record=Record.model_validate(row.data),
+        findings=findings,
+        raw=row.raw,
+        raw_format=row.raw_format,
+        quality_score=row.quality_score,
+        first_seen_at=row.first_seen_at,
+        changed_at=row.changed_at,
+        withdrawn=row.withdrawn,
+    )
+
+
+def get_record(session: Session, record_id: str) -> StoredRecord | None:
+    row = session.get(RecordRow, record_id)
+    if row is None:
+        return None
+    return _stored(row, _findings(session, [row.id])[row.id])
+
+
+def find_by_cstr(session: Session, cstr: str) -> StoredRecord | None:
+    """Any accepted spelling; raises ``IdentifierError`` for a malformed one."""
+    row = session.scalars(
+        select(RecordRow)
+        .where(RecordRow.cstr_key == cstr_key(cstr))
+        .order_by(RecordRow.deleted, RecordRow.first_seen_at)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return _stored(row, _findings(session, [row.id])[row.id])
+
+
+def iter_records(
+    session: Session,
+    *,
+    source: str | None = None,
+    platform: str | None = None,
+    include_deleted: bool = False,
+    changed_after: tuple[datetime, str] | None = None,
+    batch_size: int = 1000,
+) -> Iterator[StoredRecord]:
+    """Records in ``(changed_at, id)`` order, read in batches so memory stays flat.
+
+    ``changed_after`` is the cursor of incremental consumers (the index sync,
+    the OAI-PMH provider): the last ``(changed_at, id)`` they have seen.
+    """
+    cursor = changed_after
+    while True:
+        query = select(RecordRow).order_by(RecordRow.changed_at, RecordRow.id).limit(batch_size)
+        if source is not None:
+            query = query.where(RecordRow.source == source)
+        if platform is not None:
+            query = query.where(RecordRow.platform == platform)
+        if not include_deleted:
+            query = query.where(RecordRow.deleted.is_(False))
+        if cursor is not None:
+            query = query.where(tuple_(RecordRow.changed_at, RecordRow.id) > tuple_(*cursor))
+        rows = list(session.scalars(query))
+        if not rows:
+            return
+        found = _findings(session, [r.id for r in rows])
+        for row in rows:
+            yield _stored(row, found[row.id])
+        cursor = (rows[-1].changed_at, rows[-1].id)
+        session.expunge_all()
+
+
+def live_identifiers(session: Session, source: str) -> dict[str, datetime]:
+    """``source_identifier -> last_seen_at`` of the live records of a source."""
+    rows = session.execute(
+        select(RecordRow.source_identifier, RecordRow.last_seen_at).where(
+            RecordRow.source == source, RecordRow.deleted.is_(False)
+        )
+    )
+    return {ident: seen for ident, seen in rows}
+
+
+def count_records(
+    session: Session, *, source: str | None = None, include_deleted: bool = False
+) -> int:
+    query = select(func.count()).select_from(RecordRow)
+    if source is not None:
+        query = query.where(RecordRow.source == source)
+    if not include_deleted:
+        query = query.where(RecordRow.deleted.is_(False))
+    return int(session.scalar(query) or 0)
+
+
+def touch_seen(session: Session, record_ids: Sequence[str], now: datetime) -> None:
+    """Mark records as still listed by the source (full passes use it for withdrawal)."""
+    if record_ids:
+        session.execute(
+            update(RecordRow).where(RecordRow.id.in_(record_ids)).values(last_seen_at=now)
+        )

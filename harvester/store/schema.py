@@ -1,0 +1,13 @@
+"""Every table of the store, gathered so migrations and ``create_all`` see them all.
+
+Feature areas keep their tables in modules of their own beside ``models.py``;
+importing them here is what registers them on the shared metadata.
+"""
+
+from __future__ import annotations
+
+from harvester.store import models
+
+metadata = models.Base.metadata
+
+__all__ = ["metadata"]

@@ -1,0 +1,103 @@
+"""National (CSTR, GB/T 32843-2016) and DOI identifiers: parse, normalise, validate.
+
+Sources spell CSTRs in many ways (``cstr:31253.11.x``, ``31253.11.x``, a
+``https://cstr.cn/...`` link); the registry's canonical spelling is upper-case
+prefix and agency code with the agency's own suffix as registered. We accept
+every spelling, keep the original, and say precisely what is wrong with a
+malformed one so operators can fix it at the source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mappings.errors import IdentifierError
+
+CSTR_RESOLVER = "https://cstr.cn/"
+_AGENCY = re.compile(r"^[0-9A-Z]{5}$")
+_TYPE = re.compile(r"^[0-9]{2}$")
+_SUFFIX = re.compile(r"^[\x21-\x7e]+$")
+_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?cstr\.cn/", re.IGNORECASE)
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
+
+RESOURCE_TYPES = {
+    "11": "scientific data",
+    "12": "scientific instrument",
+    "13": "biological resource",
+    "14": "literature",
+    "15": "standard material",
+    "16": "specimen",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cstr:
+    """A parsed CSTR: ``CSTR:<agency>.<type>.<suffix>``."""
+
+    agency: str
+    resource_type: str
+    suffix: str
+
+    def __str__(self) -> str:
+        return f"CSTR:{self.agency}.{self.resource_type}.{self.suffix}"
+
+    @property
+    def resolver_url(self) -> str:
+        return CSTR_RESOLVER + str(self)
+
+
+def parse_cstr(value: str) -> Cstr:
+    """Parse any accepted spelling of a CSTR, raising :class:`IdentifierError` with the reason."""
+    text = value.strip()
+    if not text:
+        raise IdentifierError("CSTR is empty")
+    text = _URL_PREFIX.sub("", text)
+    if text[:5].upper() == "CSTR:":
+        text = text[5:].strip()
+    parts = text.split(".", 2)
+    if len(parts) < 3 or not parts[2]:
+        raise IdentifierError(
+            f"CSTR {value!r} must have an agency code, a resource type and a suffix "
+            "separated by dots (e.g. CSTR:31253.11.sciencedb.01874)"
+        )
+    agency, rtype, suffix = parts[0].upper(), parts[1], parts[2]
+    if not _AGENCY.match(agency):
+        raise IdentifierError(
+            f"CSTR {value!r}: agency code {parts[0]!r} must be 5 digits or letters"
+        )
+    if not _TYPE.match(rtype):
+        raise IdentifierError(f"CSTR {value!r}: resource type {rtype!r} must be 2 digits")
+    if not _SUFFIX.match(suffix):
+        raise IdentifierError(
+            f"CSTR {value!r}: suffix {suffix!r} may hold only visible ASCII characters"
+        )
+    return Cstr(agency, rtype, suffix)
+
+
+def normalise_cstr(value: str) -> str:
+    """The canonical ``CSTR:`` spelling of ``value``; raises if it is malformed."""
+    return str(parse_cstr(value))
+
+
+def cstr_key(value: str) -> str:
+    """Case-insensitive lookup key: registries treat suffixes without regard to case."""
+    return normalise_cstr(value).upper()
+
+
+def looks_like_cstr(value: str) -> bool:
+    """Cheap test used by mappings to tell a CSTR among other identifiers."""
+    try:
+        parse_cstr(value)
+    except IdentifierError:
+        return False
+    return True
+
+
+def normalise_doi(value: str) -> str:
+    """Lower-cased bare DOI (``10.x/y``); raises if it is not a DOI."""
+    text = _DOI_PREFIX.sub("", value.strip())
+    if not _DOI.match(text):
+        raise IdentifierError(f"{value!r} is not a DOI (expected 10.<prefix>/<suffix>)")
+    return text.lower()

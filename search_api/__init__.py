@@ -1,0 +1,1 @@
+"""The web face of ShareNet: public search, machine exports, operator and centre APIs, pages."""

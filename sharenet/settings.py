@@ -1,0 +1,62 @@
+"""Settings of a ShareNet deployment, read from ``SHARENET_*`` environment variables.
+
+Every setting is documented in docs/settings.md (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHARENET_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"))
+    """Where the embedded store, index and scheduler state live."""
+    database_url: str | None = None
+    """SQLAlchemy URL of the store; default: SQLite file in the data directory."""
+    search_engine: Literal["tantivy", "elasticsearch", "opensearch"] = "tantivy"
+    """Search backend: the embedded engine, or a cluster named by ``search_url``."""
+    search_url: str | None = None
+    """Elasticsearch/OpenSearch cluster URL; setting it without an engine means elasticsearch."""
+    search_index: str = "sharenet"
+    """Index (alias) name on a cluster."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    scheduler: bool = True
+    """Run the harvest scheduler inside ``sharenet serve``."""
+    http_timeout: float = 30.0
+    """Seconds before a request to a platform times out."""
+    http_retries: int = 3
+    """Retries of a failed request (5xx, 429, network error) before a run fails."""
+    max_response_bytes: int = 64 * 1024 * 1024
+    """Largest reply accepted from a platform; larger ones fail the run, not the machine."""
+    withdraw_grace_days: int = 7
+    """Days a record may be missing from full passes before it is withdrawn."""
+    freshness_days: int = 365
+    """A record not modified for longer is stale (a compliance finding)."""
+
+    @property
+    def store_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.data_dir / 'catalogue.db').resolve()}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def engine(self) -> str:
+        """The search engine in effect: a cluster URL alone selects Elasticsearch."""
+        if self.search_url and self.search_engine == "tantivy" and not self._engine_set():
+            return "elasticsearch"
+        return self.search_engine
+
+    def _engine_set(self) -> bool:
+        return "search_engine" in self.model_fields_set
