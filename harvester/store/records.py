@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from harvester.store.models import FindingRow, RecordRow, utcnow
-from mappings.findings import Finding
+from mappings.findings import Finding, Level
 from mappings.identifiers import cstr_key
 from mappings.record import Record, content_hash
 
@@ -176,7 +176,7 @@ def _findings(session: Session, record_ids: Sequence[str]) -> dict[str, list[Fin
         out[f.record_id].append(
             Finding(
                 rule=f.rule,
-                level=f.level,  # type: ignore[arg-type]
+                level=Level(f.level),
                 message_zh=f.message_zh,
                 message_en=f.message_en,
                 fields=list(f.fields),
