@@ -1,0 +1,245 @@
+"""Unattended harvesting: every enabled source on its schedule (APScheduler 3).
+
+Three guarantees, each for a failure seen in practice:
+
+- *Never two runs of one source at once*: one job per source with
+  ``max_instances=1``, plus a per-source lock shared with manual triggers.
+- *No run hangs forever*: every run is a child process with a time limit; past
+  it the process is killed and the run is reported ``timed_out``. Killing is
+  safe because runs checkpoint after every page.
+- *Restarts lose nothing*: jobs live in a persistent job store, and on start a
+  ``running`` run whose process is gone is marked ``interrupted`` and resumed
+  (the run engine continues from its checkpoint).
+
+Schedules are written ``every 6h`` / ``every 30m`` / ``every 45s`` or as a
+five-field cron expression ``0 3 * * *``; ``jitter`` spreads sources so they do
+not all hit the network at the same second.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
+
+from harvester.errors import ConfigError, HarvestError
+from harvester.store import Database
+from harvester.store.models import RunRow, SourceRow, utcnow
+
+log = logging.getLogger(__name__)
+
+_EVERY = re.compile(r"^every\s+(\d+)\s*([smhd])$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+Command = Callable[[str, bool], Sequence[str]]
+"""``(source id, resume) -> argv`` of the child process that runs one harvest."""
+
+
+class AlreadyRunning(HarvestError):
+    code = "already_running"
+    http_status = 409
+
+
+def parse_schedule(text: str, *, jitter: int | None = None) -> BaseTrigger:
+    """A trigger from ``every <n><s|m|h|d>`` or a five-field cron expression."""
+    value = text.strip()
+    match = _EVERY.match(value)
+    if match:
+        seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+        if seconds <= 0:
+            raise ConfigError(f"schedule {text!r}: the interval must be positive")
+        spread = jitter if jitter is not None else min(seconds // 10, 300)
+        return IntervalTrigger(seconds=seconds, jitter=spread or None, timezone=UTC)
+    try:
+        return CronTrigger.from_crontab(value, timezone=UTC)
+    except ValueError as exc:
+        raise ConfigError(
+            f"schedule {text!r} is neither 'every <n><s|m|h|d>' nor a cron expression: {exc}"
+        ) from exc
+
+
+def pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Launch:
+    source: str
+    returncode: int | None
+    timed_out: bool
+
+
+_ACTIVE: HarvestScheduler | None = None
+
+
+def _scheduled_job(source_id: str) -> None:
+    """Entry point of persisted jobs: a plain function the job store can name."""
+    if _ACTIVE is None:  # pragma: no cover - a job fired after shutdown
+        return
+    try:
+        _ACTIVE.run(source_id, trigger="scheduled")
+    except AlreadyRunning:
+        log.info("skipping %s: a run is already in progress", source_id)
+
+
+class HarvestScheduler:
+    """Owns the APScheduler instance and the child processes of harvest runs."""
+
+    def __init__(
+        self,
+        db: Database,
+        command: Command,
+        *,
+        jobstore_url: str,
+        time_limit: float = 3600.0,
+        workers: int = 4,
+        jitter: int | None = None,
+    ) -> None:
+        self.db = db
+        self.command = command
+        self.time_limit = time_limit
+        self.jitter = jitter
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        self._scheduler = BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(url=jobstore_url)},
+            executors={"default": ThreadPoolExecutor(workers)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+            timezone=UTC,
+        )
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        global _ACTIVE
+        _ACTIVE = self
+        self._scheduler.start()
+        self.sync_jobs()
+        for source in self.mark_interrupted():
+            self._in_background(source, trigger="resume", resume=True)
+
+    def shutdown(self) -> None:
+        global _ACTIVE
+        self._scheduler.shutdown(wait=False)
+        if _ACTIVE is self:
+            _ACTIVE = None
+
+    def sync_jobs(self) -> None:
+        """Make the job store match the sources table (schedules edited through the API)."""
+        with self.db.session() as session:
+            sources = list(session.scalars(select(SourceRow)))
+        wanted = {s.id: s.schedule for s in sources if s.enabled and s.schedule}
+        for job in self._scheduler.get_jobs():
+            if job.id not in wanted:
+                job.remove()
+        for source_id, schedule in wanted.items():
+            assert schedule is not None
+            self._scheduler.add_job(
+                _scheduled_job,
+                trigger=parse_schedule(schedule, jitter=self.jitter),
+                args=[source_id],
+                id=source_id,
+                name=f"harvest {source_id}",
+                replace_existing=True,
+            )
+
+    def next_run(self, source_id: str) -> datetime | None:
+        job = self._scheduler.get_job(source_id)
+        return job.next_run_time if job is not None else None
+
+    # -- runs ----------------------------------------------------------------------------
+
+    def mark_interrupted(self) -> list[str]:
+        """Runs left ``running`` by a dead process: mark them and return their sources."""
+        sources: list[str] = []
+        with self.db.session() as session:
+            for run in session.scalars(select(RunRow).where(RunRow.status == "running")):
+                if not pid_alive(run.pid):
+                    run.status = "interrupted"
+                    run.finished_at = utcnow()
+                    run.error = "the harvest process stopped before the run ended"
+                    sources.append(run.source)
+        return sorted(set(sources))
+
+    def _lock(self, source_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(source_id, threading.Lock())
+
+    def is_running(self, source_id: str) -> bool:
+        return self._lock(source_id).locked()
+
+    def run(self, source_id: str, *, trigger: str = "manual", resume: bool = False) -> Launch:
+        """Run one harvest in a child process, within the time limit; blocks until it ends."""
+        lock = self._lock(source_id)
+        if not lock.acquire(blocking=False):
+            raise AlreadyRunning(f"source {source_id!r} is being harvested right now")
+        try:
+            return self._launch(source_id, trigger, resume)
+        finally:
+            lock.release()
+
+    def trigger(self, source_id: str) -> None:
+        """Start a run now in the background (the API's "harvest now")."""
+        if self.is_running(source_id):
+            raise AlreadyRunning(f"source {source_id!r} is being harvested right now")
+        self._in_background(source_id, trigger="manual")
+
+    def _in_background(self, source_id: str, *, trigger: str, resume: bool = False) -> None:
+        def target() -> None:
+            try:
+                self.run(source_id, trigger=trigger, resume=resume)
+            except AlreadyRunning:
+                log.info("skipping %s: a run is already in progress", source_id)
+
+        threading.Thread(target=target, name=f"harvest-{source_id}", daemon=True).start()
+
+    def _launch(self, source_id: str, trigger: str, resume: bool) -> Launch:
+        started = utcnow()
+        argv = list(self.command(source_id, resume))
+        log.info("harvest %s started (%s)", source_id, trigger)
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        try:
+            code = proc.wait(timeout=self.time_limit)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            self._mark_timed_out(source_id, started)
+            log.warning("harvest %s timed out after %.0fs", source_id, self.time_limit)
+            return Launch(source_id, None, timed_out=True)
+        log.info("harvest %s ended with exit code %s", source_id, code)
+        return Launch(source_id, code, timed_out=False)
+
+    def _mark_timed_out(self, source_id: str, since: datetime) -> None:
+        with self.db.session() as session:
+            runs = session.scalars(
+                select(RunRow).where(
+                    RunRow.source == source_id,
+                    RunRow.status == "running",
+                    RunRow.started_at >= since,
+                )
+            )
+            for run in runs:
+                run.status = "timed_out"
+                run.finished_at = utcnow()
+                run.error = f"stopped after the time limit of {self.time_limit:.0f} s"
