@@ -6,6 +6,7 @@ Every ShareNet error derives from :class:`ShareNetError`, defined here because
     ShareNetError                    (http_status 500)
     ├── MappingError                 a payload cannot become a record (record-level)
     │   └── IdentifierError          an identifier (CSTR, DOI) is malformed
+    ├── RulesError                   the rules file is invalid (a deployment error)
     ├── harvester.errors.HarvestError ...
     ├── indexer.errors.SearchError ...
     └── search_api.errors.ApiError ...
@@ -40,3 +41,9 @@ class IdentifierError(MappingError):
     """An identifier does not follow its standard; the message says which part is wrong."""
 
     code = "invalid_identifier"
+
+
+class RulesError(ShareNetError):
+    """The compliance rules file is invalid: caught at load time, never per record."""
+
+    code = "rules_error"
