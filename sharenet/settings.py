@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     """Elasticsearch/OpenSearch cluster URL; setting it without an engine means elasticsearch."""
     search_index: str = "sharenet"
     """Index (alias) name on a cluster."""
+    search_analyzer_zh: Literal["cjk", "smartcn", "ik"] = "cjk"
+    """Chinese analyzer on a cluster: built-in ``cjk``, or a plugin's (``smartcn``, ``ik``)."""
     host: str = "127.0.0.1"
     port: int = 8000
     scheduler: bool = True
