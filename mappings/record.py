@@ -56,10 +56,17 @@ class _Model(BaseModel):
 
 
 class Identifier(_Model):
-    """Any identifier besides the primary CSTR and DOI [adms:identifier]."""
+    """Any identifier besides the primary CSTR and DOI [adms:identifier].
+
+    With ``relation`` set (a DataCite relationType such as ``IsSupplementedBy``,
+    or ``Relation`` when the source does not say) it identifies a *related*
+    resource, not this one [dct:relation], and must not be exported as the
+    record's own identifier.
+    """
 
     scheme: str
     value: str
+    relation: str | None = None
 
 
 class Agent(_Model):
