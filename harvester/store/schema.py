@@ -6,8 +6,8 @@ importing them here is what registers them on the shared metadata.
 
 from __future__ import annotations
 
-from harvester.store import freshness_models, models
+from harvester.store import compliance_models, freshness_models, linkcheck_models, models
 
 metadata = models.Base.metadata
 
-__all__ = ["freshness_models", "metadata"]
+__all__ = ["compliance_models", "freshness_models", "linkcheck_models", "metadata"]
