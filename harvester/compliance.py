@@ -1,0 +1,517 @@
+"""Compliance over a platform: cross-record findings, summaries, paged findings.
+
+Record-scope rules run per record at mapping time (``mappings.rules``). The
+rules of scope ``platform`` need the whole platform or outside evidence — a
+CSTR shared with another record, duplicate records (art. 32), a landing page
+the link checker could not reach — so :func:`refresh_platform` recomputes them
+set-based after every successful run and after every link check. They are
+stored as ordinary findings, so every query below treats all rules alike.
+
+The query functions are framework-neutral: the API routes and the report
+command both call them.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, delete, distinct, func, insert, select
+from sqlalchemy.orm import Session
+
+from harvester.store.linkcheck_models import LinkCheckRow
+from harvester.store.models import FindingRow, PlatformRow, RecordRow
+from mappings.record import ResourceKind, pick_lang
+from mappings.rules import Rule, RuleSet, Scope, default_rules
+from mappings.rules.catalogue import AppliesTo
+
+CSTR_UNIQUE = "cstr-unique"
+DUPLICATE = "duplicate-record"
+REACHABLE = "landing-page-reachable"
+PLATFORM_RULES = (CSTR_UNIQUE, DUPLICATE, REACHABLE)
+"""The platform-scope rules this module computes; a test keeps them in step with the file."""
+
+SCORE_BUCKETS = tuple((low, low + 10) for low in range(0, 100, 10))
+"""Score distribution buckets: [0, 10), [10, 20) … [90, 100] (100 falls in the last)."""
+
+_MAX_NAMED = 5
+"""How many other records a finding's detail names before it says "and N more"."""
+
+_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_text(text: str) -> str:
+    """Case, width, spacing and punctuation removed: what a duplicate check compares."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _text_key(value: Any) -> str:
+    if not isinstance(value, dict):
+        return ""
+    return normalise_text(" ".join(str(value[k]) for k in sorted(value) if value[k]))
+
+
+def _others(ids: Iterable[str], me: str) -> str:
+    rest = sorted(i for i in ids if i != me)
+    named = ", ".join(rest[:_MAX_NAMED])
+    return named + (f" and {len(rest) - _MAX_NAMED} more" if len(rest) > _MAX_NAMED else "")
+
+
+@dataclass(frozen=True, slots=True)
+class _Live:
+    id: str
+    cstr_key: str | None
+    doi: str | None
+    text_key: str
+    landing_page: str
+
+
+def _live(session: Session, platform: str) -> list[_Live]:
+    rows = session.execute(
+        select(
+            RecordRow.id,
+            RecordRow.cstr_key,
+            RecordRow.doi,
+            RecordRow.data["title"],
+            RecordRow.data["description"],
+            RecordRow.data["landing_page"],
+        ).where(RecordRow.platform == platform, RecordRow.deleted.is_(False))
+    )
+    out = []
+    for rid, cstr, doi, title, description, landing in rows:
+        title_key, desc_key = _text_key(title), _text_key(description)
+        out.append(
+            _Live(
+                id=rid,
+                cstr_key=cstr,
+                doi=doi.lower() if doi else None,
+                text_key=f"{title_key}\x1f{desc_key}" if title_key and desc_key else "",
+                landing_page=landing.strip() if isinstance(landing, str) else "",
+            )
+        )
+    return out
+
+
+def _shared_cstr(session: Session, platform: str) -> dict[str, str]:
+    """Record id -> detail, for this platform's records whose CSTR another live record has."""
+    mine = (
+        select(RecordRow.cstr_key)
+        .where(
+            RecordRow.platform == platform,
+            RecordRow.deleted.is_(False),
+            RecordRow.cstr_key.is_not(None),
+        )
+        .scalar_subquery()
+    )
+    shared = (
+        select(RecordRow.cstr_key)
+        .where(RecordRow.deleted.is_(False), RecordRow.cstr_key.in_(mine))
+        .group_by(RecordRow.cstr_key)
+        .having(func.count() > 1)
+        .scalar_subquery()
+    )
+    holders: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for rid, plat, key in session.execute(
+        select(RecordRow.id, RecordRow.platform, RecordRow.cstr_key).where(
+            RecordRow.deleted.is_(False), RecordRow.cstr_key.in_(shared)
+        )
+    ):
+        holders[str(key)].append((rid, plat))
+    out: dict[str, str] = {}
+    for key, group in holders.items():
+        ids = [rid for rid, _ in group]
+        for rid, plat in group:
+            if plat == platform:
+                out[rid] = f"{key} is also the CSTR of {_others(ids, rid)}"
+    return out
+
+
+def _duplicates(records: list[_Live]) -> dict[str, str]:
+    """Record id -> detail, for records sharing title+description, DOI or CSTR."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in records:
+        for what, key in (("title and description", r.text_key), ("DOI", r.doi)):
+            if key:
+                groups[(what, key)].append(r.id)
+        if r.cstr_key:
+            groups[("CSTR", r.cstr_key)].append(r.id)
+    details: dict[str, list[str]] = defaultdict(list)
+    for (what, _), ids in groups.items():
+        if len(ids) > 1:
+            for rid in ids:
+                details[rid].append(f"same {what} as {_others(ids, rid)}")
+    return {rid: "; ".join(parts) for rid, parts in details.items()}
+
+
+def _unreachable(session: Session, records: list[_Live], platform: str) -> dict[str, str]:
+    """Record id -> detail, for failed link checks of the record's current landing page."""
+    current = {r.id: r.landing_page for r in records}
+    out: dict[str, str] = {}
+    for check in session.scalars(
+        select(LinkCheckRow).where(LinkCheckRow.platform == platform, LinkCheckRow.outcome != "ok")
+    ):
+        if current.get(check.record_id) != check.url:
+            continue  # the record is gone, or its landing page changed since the check
+        status = f"HTTP {check.status}" if check.status is not None else check.outcome
+        reason = f": {check.error}" if check.error else ""
+        out[check.record_id] = (
+            f"{status} ({check.method}) at {check.checked_at:%Y-%m-%d %H:%M} UTC{reason}"
+        )
+    return out
+
+
+def refresh_platform(
+    session: Session, platform: str, *, rules: RuleSet | None = None
+) -> dict[str, int]:
+    """Recompute the platform-scope findings of a platform's live records.
+
+    Set-based: a handful of queries and one bulk insert whatever the platform's
+    size. Returns the number of failing records per rule.
+    """
+    rules = rules or default_rules()
+    records = _live(session, platform)
+    computed = {
+        CSTR_UNIQUE: _shared_cstr(session, platform),
+        DUPLICATE: _duplicates(records),
+        REACHABLE: _unreachable(session, records, platform),
+    }
+    session.execute(
+        delete(FindingRow).where(
+            FindingRow.platform == platform, FindingRow.rule.in_(PLATFORM_RULES)
+        )
+    )
+    rows: list[dict[str, Any]] = []
+    counts: dict[str, int] = {}
+    for rule_id, failing in computed.items():
+        rule = rules.rules.get(rule_id)
+        if rule is None or rule.scope is not Scope.PLATFORM:
+            continue  # switched off in the rules file
+        counts[rule_id] = len(failing)
+        for rid, detail in failing.items():
+            finding = rule.finding(detail)
+            rows.append(
+                {
+                    "record_id": rid,
+                    "platform": platform,
+                    "rule": rule_id,
+                    "level": finding.level.value,
+                    "message_zh": finding.message_zh,
+                    "message_en": finding.message_en,
+                    "fields": finding.fields,
+                    "detail": finding.detail,
+                }
+            )
+    if rows:
+        session.execute(insert(FindingRow), rows)
+    return counts
+
+
+# --- summaries -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RuleSummary:
+    rule: str
+    level: str
+    scope: str
+    dimension: str
+    message_zh: str
+    message_en: str
+    rationale: str
+    applicable: int
+    failing: int
+
+    @property
+    def pass_rate(self) -> float | None:
+        if not self.applicable:
+            return None
+        return round((self.applicable - self.failing) / self.applicable, 4)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "level": self.level,
+            "scope": self.scope,
+            "dimension": self.dimension,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "rationale": self.rationale,
+            "applicable": self.applicable,
+            "failing": self.failing,
+            "pass_rate": self.pass_rate,
+        }
+
+
+@dataclass(slots=True)
+class ScoreSummary:
+    scored: int = 0
+    unscored: int = 0
+    mean: float | None = None
+    median: float | None = None
+    buckets: dict[str, int] = field(default_factory=dict)
+    """``"0-10"`` … ``"90-100"`` -> number of records."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "scored": self.scored,
+            "unscored": self.unscored,
+            "mean": self.mean,
+            "median": self.median,
+            "buckets": dict(self.buckets),
+        }
+
+
+@dataclass(slots=True)
+class ComplianceSummary:
+    platform: str
+    records: int
+    physical: int
+    with_findings: int
+    """Records with at least one error or warning finding."""
+    rules: list[RuleSummary]
+    score: ScoreSummary
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "platform": self.platform,
+            "records": self.records,
+            "physical": self.physical,
+            "with_findings": self.with_findings,
+            "rules": [r.as_json() for r in self.rules],
+            "score": self.score.as_json(),
+        }
+
+
+def bucket_label(low: int, high: int) -> str:
+    return f"{low}-{high}"
+
+
+def score_summary(scores: Iterable[float | None]) -> ScoreSummary:
+    out = ScoreSummary(buckets={bucket_label(lo, hi): 0 for lo, hi in SCORE_BUCKETS})
+    values: list[float] = []
+    for score in scores:
+        if score is None:
+            out.unscored += 1
+            continue
+        values.append(score)
+        low = min(int(score // 10) * 10, 90)
+        out.buckets[bucket_label(low, low + 10)] += 1
+    out.scored = len(values)
+    if values:
+        out.mean = round(statistics.fmean(values), 1)
+        out.median = round(statistics.median(values), 1)
+    return out
+
+
+def _live_filter(platform: str) -> Any:
+    return and_(RecordRow.platform == platform, RecordRow.deleted.is_(False))
+
+
+def compliance_summary(
+    session: Session, platform: str, *, rules: RuleSet | None = None
+) -> ComplianceSummary:
+    """Per rule: records it applies to, failing records, pass rate; and the scores."""
+    rules = rules or default_rules()
+    kinds = dict(
+        session.execute(
+            select(RecordRow.resource_kind, func.count())
+            .where(_live_filter(platform))
+            .group_by(RecordRow.resource_kind)
+        ).all()
+    )
+    total = sum(kinds.values())
+    physical = sum(n for kind, n in kinds.items() if ResourceKind(kind).is_physical)
+    failing = dict(
+        session.execute(
+            select(FindingRow.rule, func.count(distinct(FindingRow.record_id)))
+            .where(FindingRow.platform == platform)
+            .group_by(FindingRow.rule)
+        ).all()
+    )
+    with_findings = session.scalar(
+        select(func.count(distinct(FindingRow.record_id))).where(
+            FindingRow.platform == platform, FindingRow.level != "info"
+        )
+    )
+    summaries = [
+        _rule_summary(rule, physical if rule.applies_to is AppliesTo.PHYSICAL else total, failing)
+        for rule in rules.rules.values()
+    ]
+    scores = session.scalars(select(RecordRow.quality_score).where(_live_filter(platform)))
+    return ComplianceSummary(
+        platform=platform,
+        records=total,
+        physical=physical,
+        with_findings=int(with_findings or 0),
+        rules=summaries,
+        score=score_summary(scores),
+    )
+
+
+def _rule_summary(rule: Rule, applicable: int, failing: Mapping[str, int]) -> RuleSummary:
+    return RuleSummary(
+        rule=rule.id,
+        level=rule.level.value,
+        scope=rule.scope.value,
+        dimension=rule.dimension.value,
+        message_zh=rule.message_zh,
+        message_en=rule.message_en,
+        rationale=rule.rationale,
+        applicable=applicable,
+        failing=int(failing.get(rule.id, 0)),
+    )
+
+
+def known_platforms(session: Session) -> list[str]:
+    """Registered platforms and any platform that has records, sorted."""
+    registered = set(session.scalars(select(PlatformRow.id)))
+    with_records = set(session.scalars(select(distinct(RecordRow.platform))))
+    return sorted(registered | with_records)
+
+
+# --- pages of findings and records -------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Page:
+    total: int
+    page: int
+    size: int
+    items: list[dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"total": self.total, "page": self.page, "size": self.size, "items": self.items}
+
+
+def _title(value: Any) -> str:
+    return pick_lang(value) if isinstance(value, dict) else ""
+
+
+def findings_page(
+    session: Session,
+    platform: str,
+    *,
+    rule: str | None = None,
+    level: str | None = None,
+    page: int = 1,
+    size: int = 50,
+) -> Page:
+    """Findings of a platform's records, filtered by rule and level, in a stable order."""
+    where = [FindingRow.platform == platform]
+    if rule:
+        where.append(FindingRow.rule == rule)
+    if level:
+        where.append(FindingRow.level == level)
+    total = session.scalar(select(func.count()).select_from(FindingRow).where(*where)) or 0
+    rows = session.execute(
+        select(
+            FindingRow.record_id,
+            RecordRow.source_identifier,
+            RecordRow.cstr_key,
+            RecordRow.data["title"],
+            FindingRow.rule,
+            FindingRow.level,
+            FindingRow.message_zh,
+            FindingRow.message_en,
+            FindingRow.fields,
+            FindingRow.detail,
+        )
+        .join(RecordRow, RecordRow.id == FindingRow.record_id)
+        .where(*where)
+        .order_by(FindingRow.record_id, FindingRow.rule, FindingRow.id)
+        .offset((page - 1) * size)
+        .limit(size)
+    )
+    items = [
+        {
+            "record_id": rid,
+            "source_identifier": ident,
+            "cstr": cstr,
+            "title": _title(title),
+            "rule": rule_id,
+            "level": lvl,
+            "message_zh": mzh,
+            "message_en": men,
+            "fields": list(fields or []),
+            "detail": detail,
+        }
+        for rid, ident, cstr, title, rule_id, lvl, mzh, men, fields, detail in rows
+    ]
+    return Page(total=int(total), page=page, size=size, items=items)
+
+
+def records_page(
+    session: Session,
+    platform: str,
+    *,
+    failing: str | None = None,
+    page: int = 1,
+    size: int = 50,
+    worst_first: bool = False,
+) -> Page:
+    """Live records of a platform, optionally only those failing a rule.
+
+    ``worst_first`` orders by quality score ascending (unscored last): the
+    report's "worst records".
+    """
+    where = [_live_filter(platform)]
+    if failing:
+        where.append(
+            RecordRow.id.in_(
+                select(FindingRow.record_id).where(
+                    FindingRow.platform == platform, FindingRow.rule == failing
+                )
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(RecordRow).where(*where)) or 0
+    order = (
+        [RecordRow.quality_score.is_(None), RecordRow.quality_score, RecordRow.id]
+        if worst_first
+        else [RecordRow.id]
+    )
+    rows = session.execute(
+        select(
+            RecordRow.id,
+            RecordRow.source_identifier,
+            RecordRow.cstr_key,
+            RecordRow.data["title"],
+            RecordRow.quality_score,
+            RecordRow.data["landing_page"],
+        )
+        .where(*where)
+        .order_by(*order)
+        .offset((page - 1) * size)
+        .limit(size)
+    )
+    items = [
+        {
+            "id": rid,
+            "source_identifier": ident,
+            "cstr": cstr,
+            "title": _title(title),
+            "quality_score": score,
+            "landing_page": landing,
+        }
+        for rid, ident, cstr, title, score, landing in rows
+    ]
+    rules_of = _rules_of(session, [i["id"] for i in items])
+    for item in items:
+        item["failing_rules"] = rules_of.get(item["id"], [])
+    return Page(total=int(total), page=page, size=size, items=items)
+
+
+def _rules_of(session: Session, record_ids: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    if record_ids:
+        for rid, rule in session.execute(
+            select(FindingRow.record_id, FindingRow.rule)
+            .where(FindingRow.record_id.in_(record_ids))
+            .order_by(FindingRow.record_id, FindingRow.rule)
+        ):
+            out[rid].append(rule)
+    return out
