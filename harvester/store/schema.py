@@ -6,8 +6,22 @@ importing them here is what registers them on the shared metadata.
 
 from __future__ import annotations
 
-from harvester.store import compliance_models, freshness_models, linkcheck_models, models
+from harvester.store import (
+    auth_models,
+    compliance_models,
+    freshness_models,
+    linkcheck_models,
+    models,
+    run_models,
+)
 
 metadata = models.Base.metadata
 
-__all__ = ["compliance_models", "freshness_models", "linkcheck_models", "metadata"]
+__all__ = [
+    "auth_models",
+    "compliance_models",
+    "freshness_models",
+    "linkcheck_models",
+    "metadata",
+    "run_models",
+]

@@ -1,0 +1,321 @@
+"""A harvest run: one source, one window, page by page into the store, with a report.
+
+The engine is generic over protocol adapters (:mod:`harvester.protocols`):
+
+- **Window.** Incremental by default: ``since`` is the last successful run's
+  start in the source's clock, moved back by ``RunOptions.overlap``; with no
+  successful run yet, or with ``full=True``, the whole listing.
+- **Resume.** If the source's latest run stopped midway (killed, interrupted, or
+  failed after some pages) it is resumed from its checkpoint with its window;
+  a run whose process died (SIGKILL) is first marked ``interrupted``.
+- **Per page**, in one transaction: map every payload, evaluate the rules,
+  upsert (content hash decides added/updated/unchanged), tombstone deleted
+  ones, store record-level errors and the checkpoint. A payload that does not
+  map is a record-level error; the run goes on.
+- **Withdrawal.** Only after a *complete full* pass: live records of the source
+  not seen by this pass and not seen for ``withdraw_grace_days`` are
+  withdrawn. A failed or partial run never deletes anything.
+- **Failure.** A source that cannot be read (:class:`HarvestError`) ends the run
+  ``failed`` with the reason in the report; the records stored so far stay.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy.orm import Session
+
+from harvester.errors import HarvestError
+from harvester.http import make_client
+from harvester.protocols import load_adapter
+from harvester.protocols.base import FetchedPage, SourceSpec, Window
+from harvester.store import Database
+from harvester.store import runs as store_runs
+from harvester.store.models import RecordRow, RunRow, utcnow
+from harvester.store.records import (
+    Outcome,
+    live_identifiers,
+    record_tombstone,
+    tombstone,
+    upsert_record,
+)
+from harvester.store.runs import Counts
+from harvester.store.sources import agency_codes, get_source, source_spec
+from mappings.errors import ShareNetError
+from mappings.formats import MappingContext, map_payload
+from mappings.record import Record, SourcePayload, record_id
+from mappings.rules import RuleContext, evaluate
+
+log = logging.getLogger(__name__)
+
+MAX_REPORTED_ERRORS = 1000
+"""Record-level errors kept in the in-memory report; the store keeps all of them."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    overlap: timedelta = timedelta(hours=1)
+    """How far before the last successful run's start an incremental run asks from."""
+    withdraw_grace_days: int = 7
+    freshness_days: int = 365
+    trigger: str = "manual"
+
+
+@dataclass(slots=True)
+class RunReport:
+    run_id: int
+    source: str
+    mode: str
+    status: str = store_runs.RUNNING
+    counts: Counts = field(default_factory=Counts)
+    pages: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    """``(source identifier, reason)`` of records that failed (first 1000)."""
+    error: str | None = None
+    """Why the run failed, when it did."""
+    window_from: str | None = None
+    resumed_from: int | None = None
+    expected: int | None = None
+    """Items the source says the listing holds, when it says (for progress)."""
+    duration: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == store_runs.SUCCEEDED
+
+    @property
+    def processed(self) -> int:
+        c = self.counts
+        return c.added + c.updated + c.unchanged + c.deleted + c.failed
+
+
+Progress = Callable[[RunReport], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    mode: str
+    window_from: str | None
+    checkpoint: dict[str, object] | None
+    source_started_at: str | None
+    resumed_from: int | None
+    pass_started_at: datetime | None
+    """Start of the full pass this run completes (the first run of a resume chain)."""
+
+
+def harvest(
+    db: Database,
+    source_id: str,
+    *,
+    full: bool = False,
+    client: httpx.Client | None = None,
+    progress: Progress | None = None,
+    options: RunOptions | None = None,
+) -> RunReport:
+    """Harvest one source; the report says how it went (a failed run is not an exception).
+
+    Raises :class:`UnknownSource` for an unknown id, and :class:`HarvestError`
+    when a live run of the same source is already going on.
+    """
+    options = options or RunOptions()
+    started = time.monotonic()
+    with db.session() as session:
+        spec = source_spec(get_source(session, source_id))
+        codes = agency_codes(session, spec.platform)
+        plan = _plan(session, source_id, full, options)
+        run = store_runs.start_run(
+            session,
+            source_id,
+            mode=plan.mode,
+            window_from=plan.window_from,
+            source_started_at=plan.source_started_at,
+            checkpoint=dict(plan.checkpoint) if plan.checkpoint else None,
+            resumed_from=plan.resumed_from,
+            trigger=options.trigger,
+        )
+        pass_started = plan.pass_started_at or run.started_at
+    report = RunReport(
+        run_id=run.id,
+        source=source_id,
+        mode=plan.mode,
+        window_from=plan.window_from,
+        resumed_from=plan.resumed_from,
+    )
+    own_client = client is None
+    http = client or make_client()
+    try:
+        _run_pages(db, spec, codes, plan, report, http, progress, options)
+        withdrawn = 0
+        if plan.mode == "full":
+            withdrawn = _withdraw(db, spec.id, pass_started, options)
+        report.counts.withdrawn = withdrawn
+        _finish(db, report, store_runs.SUCCEEDED, withdrawn=withdrawn)
+    except HarvestError as exc:
+        log.warning("run %d of %s failed: %s", report.run_id, source_id, exc.message)
+        _finish(db, report, store_runs.FAILED, error=exc.message)
+    except BaseException as exc:
+        status = store_runs.FAILED if isinstance(exc, Exception) else store_runs.INTERRUPTED
+        _finish(db, report, status, error=f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        report.duration = time.monotonic() - started
+        if own_client:
+            http.close()
+    return report
+
+
+def _plan(session: Session, source_id: str, full: bool, options: RunOptions) -> _Plan:
+    reaped, live = store_runs.reap_dead_runs(session, source_id)
+    if live:
+        raise HarvestError(
+            f"source {source_id!r} is already being harvested (run {live[0].id}); "
+            "one run per source at a time"
+        )
+    if reaped:
+        log.warning("%s: runs %s ended without finishing; marked interrupted", source_id, reaped)
+    resume = store_runs.resumable_run(session, source_id)
+    if resume is not None and not (full and resume.mode != "full"):
+        return _Plan(
+            mode=resume.mode,
+            window_from=resume.window_from,
+            checkpoint=resume.checkpoint,
+            source_started_at=resume.source_started_at,
+            resumed_from=resume.id,
+            pass_started_at=_chain_start(session, resume),
+        )
+    last = None if full else store_runs.last_successful_run(session, source_id)
+    if last is not None and last.source_started_at:
+        since = datetime.fromisoformat(last.source_started_at) - options.overlap
+        return _Plan("incremental", since.isoformat(), None, None, None, None)
+    return _Plan("full", None, None, None, None, None)
+
+
+def _chain_start(session: Session, run: RunRow) -> datetime:
+    """When the pass that ``run`` belongs to began, following ``resumed_from`` back."""
+    while run.resumed_from is not None:
+        earlier = session.get(RunRow, run.resumed_from)
+        if earlier is None:
+            break
+        run = earlier
+    return run.started_at
+
+
+def _run_pages(
+    db: Database,
+    spec: SourceSpec,
+    codes: tuple[str, ...],
+    plan: _Plan,
+    report: RunReport,
+    client: httpx.Client,
+    progress: Progress | None,
+    options: RunOptions,
+) -> None:
+    adapter = load_adapter(spec, client)
+    if plan.source_started_at is None:
+        clock = adapter.source_now() or utcnow()
+        with db.session() as session:
+            store_runs.set_source_clock(session, report.run_id, clock.isoformat())
+    since = datetime.fromisoformat(plan.window_from) if plan.window_from else None
+    mapping = MappingContext(source=spec.id, platform=spec.platform)
+    rules = RuleContext(agency_codes=codes, freshness_days=options.freshness_days)
+    for page in adapter.pages(Window(since=since), dict(plan.checkpoint or {}) or None):
+        counts, errors = _store_page(db, report.run_id, page, mapping, rules)
+        report.counts.add(counts)
+        report.pages += 1
+        room = MAX_REPORTED_ERRORS - len(report.errors)
+        report.errors.extend(errors[: max(room, 0)])
+        report.expected = page.total or report.expected
+        if progress is not None:
+            progress(report)
+
+
+def _store_page(
+    db: Database, run_id: int, page: FetchedPage, mapping: MappingContext, rules: RuleContext
+) -> tuple[Counts, list[tuple[str, str]]]:
+    """Every record of the page, its errors and the checkpoint: one transaction."""
+    counts = Counts(failed=len(page.errors))
+    errors = list(page.errors)
+    now = utcnow()
+    with db.session() as session:
+        for payload in page.items:
+            try:
+                outcome = _apply(session, payload, mapping, rules, now)
+            except ShareNetError as exc:
+                errors.append((payload.source_identifier, exc.message))
+                counts.failed += 1
+                continue
+            name = outcome.value
+            setattr(counts, name, getattr(counts, name) + 1)
+        store_runs.save_page(session, run_id, counts, page.checkpoint, errors)
+    return counts, errors
+
+
+def _apply(
+    session: Session,
+    payload: SourcePayload,
+    mapping: MappingContext,
+    rules: RuleContext,
+    now: datetime,
+) -> Outcome:
+    if payload.deleted:
+        return _delete(session, payload, mapping, now)
+    record = map_payload(payload, mapping)
+    evaluation = evaluate(record, rules)
+    return upsert_record(
+        session,
+        record,
+        raw=payload.raw,
+        raw_format=payload.format,
+        findings=evaluation.findings,
+        quality_score=evaluation.score,
+        now=now,
+    )
+
+
+def _delete(
+    session: Session, payload: SourcePayload, mapping: MappingContext, now: datetime
+) -> Outcome:
+    """A deleted header: tombstone the record, or store one if it was never seen."""
+    rid = record_id(mapping.source, payload.source_identifier)
+    if tombstone(session, rid, datestamp=payload.datestamp, now=now) is not None:
+        return Outcome.DELETED
+    if session.get(RecordRow, rid) is not None:
+        return Outcome.UNCHANGED
+    stub = Record(
+        id=rid,
+        source=mapping.source,
+        source_identifier=payload.source_identifier,
+        platform=mapping.platform,
+        source_datestamp=payload.datestamp,
+    )
+    record_tombstone(session, stub, now)
+    session.flush()
+    return Outcome.DELETED
+
+
+def _withdraw(db: Database, source: str, pass_started: datetime, options: RunOptions) -> int:
+    """Withdraw live records this complete full pass did not list, once past the grace period."""
+    now = utcnow()
+    cutoff = min(pass_started, now - timedelta(days=options.withdraw_grace_days))
+    withdrawn = 0
+    with db.session() as session:
+        for identifier, seen in live_identifiers(session, source).items():
+            if seen < cutoff:
+                rid = record_id(source, identifier)
+                if tombstone(session, rid, withdrawn=True, now=now) is not None:
+                    withdrawn += 1
+    return withdrawn
+
+
+def _finish(
+    db: Database, report: RunReport, status: str, *, error: str | None = None, withdrawn: int = 0
+) -> None:
+    report.status = status
+    report.error = error
+    with db.session() as session:
+        store_runs.finish_run(session, report.run_id, status, error=error, withdrawn=withdrawn)
