@@ -7,6 +7,7 @@ Every ShareNet error derives from :class:`ShareNetError`, defined here because
     ├── MappingError                 a payload cannot become a record (record-level)
     │   └── IdentifierError          an identifier (CSTR, DOI) is malformed
     ├── RulesError                   the rules file is invalid (a deployment error)
+    ├── MappingConfigError           a JSON platform configuration is invalid (load time)
     ├── harvester.errors.HarvestError ...
     ├── indexer.errors.SearchError ...
     └── search_api.errors.ApiError ...
@@ -47,3 +48,10 @@ class RulesError(ShareNetError):
     """The compliance rules file is invalid: caught at load time, never per record."""
 
     code = "rules_error"
+
+
+class MappingConfigError(ShareNetError):
+    """A declarative JSON platform configuration is invalid: caught at load time, naming
+    the file, the key and the reason (a deployment error, never a per-record one)."""
+
+    code = "mapping_config_error"

@@ -1,0 +1,96 @@
+"""Value transforms of the declarative JSON mappings, named in platform configurations.
+
+JSON platforms write dates as ``2023-05-01 10:00:00`` in their local time, as
+``2023-05-01``, as ISO 8601 or as epoch milliseconds, and name code-list values
+in free text (``公开``, ``170-地球科学``). Each transform turns one such value
+into what the unified record holds, or ``None`` when the value says nothing:
+an unreadable value is a missing field (a rule finding), never a failed record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from mappings.dates import parse_date, parse_datetime
+from mappings.formats.common import is_discipline_code
+from mappings.vocabularies import access_from_text, kind_from_text
+
+Transform = Literal["date", "datetime", "access", "kind", "discipline", "string"]
+
+_EPOCH = re.compile(r"^\s*-?\d{10,13}(?:\.\d+)?\s*$")
+_LEADING_CODE = re.compile(r"^\s*(\d{3}(?:\d{2}){0,2})")
+
+
+def to_datetime(value: Any, fmt: str | None = None, zone: tzinfo = UTC) -> datetime | None:
+    """A moment from epoch seconds or milliseconds, a ``strptime`` format, or ISO-like text.
+
+    Naive text is read in ``zone``, the platform's clock (Chinese platforms
+    write Beijing time without saying so); the result is always aware.
+    """
+    if value is None or isinstance(value, bool) or value == "":
+        return None
+    if isinstance(value, int | float) or (isinstance(value, str) and _EPOCH.match(value)):
+        number = float(value)
+        seconds = number / 1000 if abs(number) >= 1e11 else number
+        return datetime.fromtimestamp(seconds, UTC)
+    text = str(value).strip()
+    if fmt:
+        try:
+            moment = datetime.strptime(text, fmt)
+        except ValueError:
+            return None
+    else:
+        parsed = _iso(text)
+        if parsed is None:
+            return None
+        moment = parsed
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def _iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        whole = parse_datetime(text)
+        return whole.replace(tzinfo=None) if whole else None
+
+
+def to_date(value: Any, fmt: str | None = None, zone: tzinfo = UTC) -> date | None:
+    """The calendar date of a value in the platform's clock; partial dates give their first day."""
+    if isinstance(value, str) and not fmt and not _EPOCH.match(value):
+        return parse_date(value)
+    moment = to_datetime(value, fmt, zone)
+    return moment.astimezone(zone).date() if moment else None
+
+
+def discipline(value: Any) -> str | None:
+    """``170-地球科学`` or ``170 Earth science`` -> ``170``; a bare label stays a label."""
+    text = str(value).strip()
+    if not text:
+        return None
+    match = _LEADING_CODE.match(text)
+    return match.group(1) if match and is_discipline_code(text) else text
+
+
+def zone_named(name: str) -> tzinfo:
+    """The platform's clock by IANA name; ``UTC`` needs no tz database."""
+    return UTC if name.upper() == "UTC" else ZoneInfo(name)
+
+
+def apply(
+    transform: Transform, value: Any, fmt: str | None = None, zone: tzinfo = UTC
+) -> object | None:
+    """One transform of one value."""
+    handlers: dict[str, Callable[[Any], object | None]] = {
+        "date": lambda v: to_date(v, fmt, zone),
+        "datetime": lambda v: to_datetime(v, fmt, zone),
+        "access": lambda v: access_from_text(str(v)),
+        "kind": lambda v: kind_from_text(str(v)),
+        "discipline": discipline,
+        "string": lambda v: str(v).strip() or None,
+    }
+    return handlers[transform](value)
