@@ -13,13 +13,14 @@ command both call them.
 
 from __future__ import annotations
 
+import csv
 import re
 import statistics
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import and_, delete, distinct, func, insert, select
 from sqlalchemy.orm import Session
@@ -515,3 +516,48 @@ def _rules_of(session: Session, record_ids: list[str]) -> dict[str, list[str]]:
         ):
             out[rid].append(rule)
     return out
+
+
+def platform_exists(session: Session, platform: str) -> bool:
+    """Registered, or at least holding records (harvested before registration)."""
+    if session.get(PlatformRow, platform) is not None:
+        return True
+    return (
+        session.scalar(select(RecordRow.id).where(RecordRow.platform == platform).limit(1))
+        is not None
+    )
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+FINDING_COLUMNS = (
+    "record_id",
+    "source_identifier",
+    "cstr",
+    "title",
+    "rule",
+    "level",
+    "message_zh",
+    "message_en",
+    "fields",
+    "detail",
+)
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A cell a spreadsheet will show, never run: harvested text may start like a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = ";".join(str(v) for v in value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(out: IO[str], columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
