@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 import httpx
 from sqlalchemy.orm import Session
 
+from harvester.compliance import refresh_platform
 from harvester.errors import HarvestError
 from harvester.http import make_client
 from harvester.protocols import load_adapter
@@ -154,6 +155,8 @@ def harvest(
         if plan.mode == "full":
             withdrawn = _withdraw(db, spec.id, pass_started, options)
         report.counts.withdrawn = withdrawn
+        with db.session() as session:  # the cross-record rules see the platform as it now is
+            refresh_platform(session, spec.platform)
         _finish(db, report, store_runs.SUCCEEDED, withdrawn=withdrawn)
     except HarvestError as exc:
         log.warning("run %d of %s failed: %s", report.run_id, source_id, exc.message)
