@@ -1,0 +1,47 @@
+"""What the web application is built from: the store, the search engine, and hooks.
+
+The hooks are how the composition root (``sharenet``) lends the API powers that
+live elsewhere — starting a harvest, knowing the scheduler's plans — without
+``search_api`` importing the scheduler or the CLI. A hook left ``None`` means
+the deployment does not offer that power, and the API says so plainly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from harvester.store import Database
+from indexer.base import SearchBackend
+
+TriggerHarvest = Callable[[str], int | None]
+"""``source id -> run id`` of the harvest it started (``None`` if not known yet).
+
+Raises a ShareNetError (e.g. 409 when the source is already being harvested)."""
+
+NextRun = Callable[[str], datetime | None]
+"""``source id -> when the scheduler will next harvest it`` (``None``: not scheduled)."""
+
+ValidateSource = Callable[[Mapping[str, Any]], None]
+"""Checks a source's fields before they are saved (known protocol, valid schedule);
+raises a ShareNetError (e.g. ``harvester.errors.ConfigError``, a 400) naming the problem."""
+
+SourcesChanged = Callable[[], None]
+"""Called after a source was added, edited or deleted (the scheduler re-reads its jobs)."""
+
+
+@dataclass(slots=True)
+class ApiConfig:
+    db: Database
+    backend: SearchBackend
+    trigger_harvest: TriggerHarvest | None = None
+    next_run: NextRun | None = None
+    validate_source: ValidateSource | None = None
+    sources_changed: SourcesChanged | None = None
+    title: str = "ShareNet"
+    max_query_length: int = 500
+    """Longer search queries are refused with a 422: no engine needs 10 kB to find a record."""
+    max_result_window: int = 10_000
+    """Deepest result reachable by paging (page × size), as on Elasticsearch."""

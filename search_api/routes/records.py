@@ -1,0 +1,135 @@
+"""One record, whole: the unified record, where it came from, and what the rules found.
+
+Read from the store, not the index: the store is the source of truth, and a
+record page must show the provenance the index does not keep. A record deleted
+at its source answers 410 Gone (it existed; it is withdrawn), an unknown one 404.
+
+Other representations (DCAT-AP, schema.org) plug in at :func:`record_response`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Response
+from pydantic import BaseModel
+
+from harvester.store.records import StoredRecord, find_by_cstr, get_record
+from mappings.errors import IdentifierError
+from search_api.deps import DbDep
+from search_api.errors import Gone, InvalidParameter, NotFound
+
+router = APIRouter(prefix="/api/records", tags=["records"])
+
+RecordId = Annotated[str, Path(max_length=160, description="The record's internal id.")]
+
+
+class Provenance(BaseModel):
+    source: str
+    source_identifier: str
+    source_datestamp: datetime | None
+    harvested_at: datetime | None
+    first_seen_at: datetime
+    changed_at: datetime
+    content_hash: str | None
+    raw_format: str
+    raw_url: str
+    """Where the payload is, exactly as the platform sent it."""
+
+
+class FindingOut(BaseModel):
+    rule: str
+    level: str
+    message_zh: str
+    message_en: str
+    fields: list[str]
+    detail: str | None
+
+
+class RecordOut(BaseModel):
+    record: dict[str, Any]
+    """The unified record (see ``mappings.record.Record``)."""
+    provenance: Provenance
+    findings: list[FindingOut]
+    quality_score: float | None
+
+
+@router.get("/by-cstr/{cstr:path}", response_model=RecordOut)
+def by_cstr(
+    cstr: Annotated[
+        str,
+        Path(
+            max_length=300,
+            description="Any spelling: `CSTR:31253.11.x`, `31253.11.x`, lower case, "
+            "or the resolver link `https://cstr.cn/31253.11.x`.",
+        ),
+    ],
+    db: DbDep,
+) -> RecordOut:
+    """The record registered under a CSTR, however the CSTR is spelled."""
+    try:
+        with db.session() as session:
+            stored = find_by_cstr(session, _restore_scheme(cstr))
+    except IdentifierError as exc:
+        raise InvalidParameter("cstr", exc.message) from exc
+    if stored is None:
+        raise NotFound(f"no record with CSTR {cstr!r}")
+    return record_response(stored)
+
+
+@router.get("/{record_id}", response_model=RecordOut)
+def by_id(record_id: RecordId, db: DbDep) -> RecordOut:
+    with db.session() as session:
+        stored = get_record(session, record_id)
+    if stored is None:
+        raise NotFound(f"no record with id {record_id!r}")
+    return record_response(stored)
+
+
+@router.get("/{record_id}/raw", response_class=Response)
+def raw(record_id: RecordId, db: DbDep) -> Response:
+    """The payload as harvested: XML for OAI-PMH formats, JSON for JSON APIs."""
+    with db.session() as session:
+        stored = get_record(session, record_id)
+    if stored is None:
+        raise NotFound(f"no record with id {record_id!r}")
+    text = stored.raw.lstrip()
+    media = "application/json" if text.startswith(("{", "[")) else "application/xml"
+    if not text:
+        media = "text/plain"
+    return Response(stored.raw, media_type=f"{media}; charset=utf-8")
+
+
+def record_response(stored: StoredRecord) -> RecordOut:
+    """The JSON representation of a stored record (the default, and so far the only one)."""
+    record = stored.record
+    if record.deleted:
+        raise Gone(
+            f"record {record.id!r} was deleted at its source",
+            detail={"id": record.id, "deleted_at": stored.changed_at.isoformat()},
+        )
+    return RecordOut(
+        record=record.model_dump(mode="json"),
+        provenance=Provenance(
+            source=record.source,
+            source_identifier=record.source_identifier,
+            source_datestamp=record.source_datestamp,
+            harvested_at=record.harvested_at,
+            first_seen_at=stored.first_seen_at,
+            changed_at=stored.changed_at,
+            content_hash=record.content_hash,
+            raw_format=stored.raw_format,
+            raw_url=f"/api/records/{record.id}/raw",
+        ),
+        findings=[FindingOut(**f.model_dump(mode="json")) for f in stored.findings],
+        quality_score=stored.quality_score,
+    )
+
+
+def _restore_scheme(cstr: str) -> str:
+    """Proxies squash ``https://`` in a path to ``https:/``; the resolver link still counts."""
+    for scheme in ("https:/", "http:/"):
+        if cstr.lower().startswith(scheme) and not cstr.lower().startswith(scheme + "/"):
+            return scheme + "/" + cstr[len(scheme) :]
+    return cstr
