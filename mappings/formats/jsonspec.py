@@ -70,11 +70,13 @@ class _Strict(BaseModel):
 
 
 class RequestSpec(_Strict):
-    """The request: ``params`` go to the query of a GET and to the JSON body of a POST."""
+    """The request to the source's URL (the API endpoint itself).
+
+    ``params`` go to the query of a GET and to the JSON body of a POST, and so do
+    the paging and incremental parameters.
+    """
 
     method: Literal["GET", "POST"] = "GET"
-    path: str = ""
-    """Appended to the source URL (the platform's base address)."""
     params: dict[str, JsonValue] = Field(default_factory=dict)
     headers: dict[str, str] = Field(default_factory=dict)
 
