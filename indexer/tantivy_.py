@@ -1,0 +1,333 @@
+"""The embedded search engine: a tantivy index on disk, no server to run.
+
+Layout of the index directory::
+
+    <index_dir>/current -> gen-<ns>     symbolic link to the live generation
+    <index_dir>/gen-<ns>/               one complete tantivy index
+
+A rebuild fills a new generation while searches keep using the live one, then
+swaps the link in one ``rename``: a search sees the old index or the new one,
+never half of one. The previous generation is kept until the next rebuild, so a
+reader still holding it (another process) is not cut off mid-query.
+
+One process may hold one writer and any number of reading threads (the API's
+requests and the harvest thread). Writes are serialised by a lock; each batch
+is one commit, after which the searcher is reloaded. A second process writing
+at the same time waits for tantivy's directory lock, within a bound.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from indexer.analysis import MAX_SIZE, parse_query_text, window
+from indexer.base import FACETS, FacetValue, Hit, Page, Query, SearchBackend, Suggestion
+from indexer.document import to_document
+from indexer.errors import BackendUnavailable, MappingOutOfDate, SearchError
+from indexer.tantivy_schema import (
+    Highlighter,
+    QueryBuilder,
+    build_schema,
+    from_tantivy,
+    register,
+    to_tantivy,
+)
+from mappings.record import Record
+
+SCHEMA_VERSION = 1
+"""Bump on any change to :mod:`indexer.tantivy_schema` that needs re-indexing."""
+MARKER = "sharenet-index.json"
+LINK = "current"
+MAX_FACET_SIZE = 1_000
+EXACT_SEGMENT_SIZE = 10_000_000
+"""Terms per segment when a first, cheaper facet pass could not vouch for its counts."""
+LOCK_WAIT_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Generation:
+    name: str
+    index: tantivy.Index
+
+
+class TantivyBackend(SearchBackend):
+    """A tantivy index in ``path`` (created on first use)."""
+
+    name = "tantivy"
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        heap_size: int = 64_000_000,
+        rebuild_heap_size: int = 256_000_000,
+        threads: int = 1,
+    ) -> None:
+        self.root = Path(path)
+        self.heap_size = heap_size
+        self.rebuild_heap_size = rebuild_heap_size
+        self.threads = max(threads, 1)
+        self._schema = build_schema()
+        self._queries = QueryBuilder(self._schema)
+        self._write_lock = threading.RLock()
+        self._open_lock = threading.Lock()
+        self._live: _Generation | None = None
+
+    # -- generations ---------------------------------------------------------------------
+
+    def _current(self) -> tantivy.Index:
+        """The live generation's index, reopened if another process swapped it."""
+        name = self._link_target()
+        live = self._live
+        if live is not None and live.name == name:
+            return live.index
+        with self._open_lock:
+            if name is None:
+                with self._write_lock:
+                    name = self._link_target() or self._new_generation()[0]
+                    if self._link_target() is None:
+                        self._swap(name)
+            live = self._live
+            if live is None or live.name != name:
+                live = _Generation(name, self._open(self.root / name))
+                self._live = live
+            return live.index
+
+    def _link_target(self) -> str | None:
+        try:
+            return os.readlink(self.root / LINK)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise BackendUnavailable(f"search index at {self.root} is unreadable: {exc}") from exc
+
+    def _open(self, path: Path) -> tantivy.Index:
+        try:
+            marker = json.loads((path / MARKER).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BackendUnavailable(f"search index at {path} is unreadable: {exc}") from exc
+        if marker.get("schema_version") != SCHEMA_VERSION:
+            raise MappingOutOfDate(
+                f"search index at {self.root} has schema version "
+                f"{marker.get('schema_version')}, this release needs {SCHEMA_VERSION}: "
+                "run `sharenet index rebuild`"
+            )
+        try:
+            index = tantivy.Index(self._schema, path=str(path), reuse=True)
+        except (OSError, ValueError) as exc:
+            raise BackendUnavailable(f"search index at {path} cannot be opened: {exc}") from exc
+        register(index)
+        return index
+
+    def _new_generation(self) -> tuple[str, tantivy.Index]:
+        name = f"gen-{time.time_ns()}"
+        path = self.root / name
+        try:
+            path.mkdir(parents=True)
+            index = tantivy.Index(self._schema, path=str(path), reuse=False)
+            (path / MARKER).write_text(
+                json.dumps({"schema_version": SCHEMA_VERSION}), encoding="utf-8"
+            )
+        except (OSError, ValueError) as exc:
+            shutil.rmtree(path, ignore_errors=True)
+            raise BackendUnavailable(f"cannot create a search index in {path}: {exc}") from exc
+        register(index)
+        return name, index
+
+    def _swap(self, name: str) -> None:
+        """Point the live link at ``name`` atomically (rename over the old link)."""
+        temp = self.root / f".{LINK}-{time.time_ns()}"
+        os.symlink(name, temp)
+        os.replace(temp, self.root / LINK)
+
+    def _drop_old_generations(self, keep: set[str]) -> None:
+        for path in self.root.glob("gen-*"):
+            if path.name not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+    @contextmanager
+    def _writer(self, index: tantivy.Index, heap_size: int) -> Iterator[tantivy.IndexWriter]:
+        """A writer committed once at the end, or rolled back on any error."""
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                writer = index.writer(heap_size, self.threads)
+                break
+            except ValueError as exc:
+                if "LockBusy" not in str(exc) or time.monotonic() > deadline:
+                    raise BackendUnavailable(
+                        f"search index at {self.root} is being written by another process"
+                    ) from exc
+                time.sleep(0.2)
+        try:
+            yield writer
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+
+    # -- writes --------------------------------------------------------------------------
+
+    def index(self, records: Iterable[Record]) -> int:
+        """Add or replace in one commit; a tombstoned record passed here is deleted instead."""
+        written = 0
+        with self._write_lock:
+            index = self._current()
+            with self._writer(index, self.heap_size) as writer:
+                for record in records:
+                    writer.delete_documents_by_term("id", record.id)
+                    if not record.deleted:
+                        writer.add_document(to_tantivy(to_document(record)))
+                        written += 1
+            index.reload()
+        return written
+
+    def delete(self, ids: Iterable[str]) -> int:
+        with self._write_lock:
+            index = self._current()
+            searcher = index.searcher()
+            removed = 0
+            with self._writer(index, self.heap_size) as writer:
+                for record_id in ids:
+                    removed += min(searcher.doc_freq("id", record_id), 1)
+                    writer.delete_documents_by_term("id", record_id)
+            index.reload()
+        return removed
+
+    def rebuild(self, records: Iterable[Record]) -> int:
+        """Fill a new generation, then swap it in; on failure the live index is untouched."""
+        with self._write_lock:
+            self.root.mkdir(parents=True, exist_ok=True)
+            previous = self._link_target()
+            name, index = self._new_generation()
+            written = 0
+            try:
+                with self._writer(index, self.rebuild_heap_size) as writer:
+                    for record in records:
+                        if not record.deleted:
+                            writer.add_document(to_tantivy(to_document(record)))
+                            written += 1
+                index.reload()
+            except BaseException:
+                shutil.rmtree(self.root / name, ignore_errors=True)
+                raise
+            self._swap(name)
+            with self._open_lock:
+                self._live = _Generation(name, index)
+            self._drop_old_generations({name} | ({previous} if previous else set()))
+        return written
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def search(self, query: Query) -> Page:
+        page, size, offset = window(query.page, query.size)
+        text = self._queries.text_query(parse_query_text(query.text))
+        full = self._queries.combine(text, self._queries.filter_query(query.filters))
+        searcher = self._current().searcher()
+        result = searcher.search(full, limit=max(size, 1), offset=offset, **_order(query))
+        hits: list[Hit] = []
+        highlighter = (
+            Highlighter(searcher, self._schema, text)
+            if query.highlight and text is not None and size
+            else None
+        )
+        for key, address in result.hits[:size]:
+            doc = from_tantivy(searcher.doc(address))
+            hits.append(
+                Hit(
+                    id=doc["id"],
+                    score=float(key) if query.sort == "relevance" else 0.0,
+                    document=doc,
+                    highlights=highlighter.highlights(doc) if highlighter else {},
+                )
+            )
+        facets = self._facets(searcher, full, query.facet_size) if query.facets else {}
+        total: int = getattr(result, "count", 0) or 0
+        return Page(total=total, hits=hits, facets=facets, page=page, size=size)
+
+    def _facets(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, facet_size: int
+    ) -> dict[str, list[FacetValue]]:
+        """Exact counts over the whole result set.
+
+        Tantivy counts terms per segment and keeps each segment's top
+        ``segment_size``; when that cut could have lost counts
+        (``doc_count_error_upper_bound`` > 0) the facet is counted again uncut.
+        """
+        size = min(max(facet_size, 1), MAX_FACET_SIZE)
+
+        def spec(segment_size: int, facets: Iterable[str]) -> dict[str, Any]:
+            terms = {"size": size, "segment_size": segment_size}
+            return {f: {"terms": {"field": f, **terms}} for f in facets}
+
+        result: dict[str, Any] = searcher.aggregate(query, spec(max(size * 10, 1_000), FACETS))
+        inexact = [f for f in FACETS if result[f].get("doc_count_error_upper_bound", 0) > 0]
+        if inexact:
+            result.update(searcher.aggregate(query, spec(EXACT_SEGMENT_SIZE, inexact)))
+        out: dict[str, list[FacetValue]] = {}
+        for facet in FACETS:
+            buckets = [
+                FacetValue(str(b["key"]), int(b["doc_count"])) for b in result[facet]["buckets"]
+            ]
+            buckets.sort(key=lambda v: (-v.count, v.value))
+            out[facet] = buckets[:size]
+        return out
+
+    def suggest(self, prefix: str, size: int = 10) -> list[Suggestion]:
+        """Titles holding the typed words in order; those starting with them come first."""
+        size = min(max(size, 1), MAX_SIZE)
+        typed = prefix[:200]
+        query = self._queries.suggest_query(typed)
+        if query is None:
+            return []
+        searcher = self._current().searcher()
+        wanted = typed.strip().casefold()
+        found: list[tuple[bool, Suggestion]] = []
+        for _score, address in searcher.search(query, limit=size * 3).hits:
+            doc = from_tantivy(searcher.doc(address))
+            titles = [t for t in (doc["title_zh"], doc["title_en"], doc["title"]) if t]
+            starting = [t for t in titles if t.casefold().startswith(wanted)]
+            containing = [t for t in titles if wanted in t.casefold()]
+            best = (starting or containing or titles)[0]
+            found.append((not starting, Suggestion(text=best, id=doc["id"])))
+        found.sort(key=lambda pair: pair[0])
+        return [s for _, s in found[:size]]
+
+    def count(self) -> int:
+        return int(self._current().searcher().num_docs)
+
+    def check(self) -> None:
+        try:
+            self._current().searcher()
+        except SearchError:
+            raise
+        except Exception as exc:
+            raise BackendUnavailable(f"search index at {self.root} is unusable: {exc}") from exc
+
+    def close(self) -> None:
+        with self._open_lock:
+            self._live = None
+
+
+def _order(query: Query) -> dict[str, Any]:
+    """Sort keys are fast fields; missing dates and titles were given keys that sort last."""
+    if query.sort == "newest":
+        return {"order_by_field": "sort_newest", "order": tantivy.Order.Desc}
+    if query.sort == "oldest":
+        return {"order_by_field": "sort_oldest", "order": tantivy.Order.Desc}
+    if query.sort == "title":
+        return {"order_by_field": "sort_title", "order": tantivy.Order.Asc}
+    return {}
