@@ -371,7 +371,7 @@ def _rule_summary(rule: Rule, applicable: int, failing: Mapping[str, int]) -> Ru
 def known_platforms(session: Session) -> list[str]:
     """Registered platforms and any platform that has records, sorted."""
     registered = set(session.scalars(select(PlatformRow.id)))
-    with_records = set(session.scalars(select(distinct(RecordRow.platform))))
+    with_records = set(session.scalars(select(RecordRow.platform).distinct()))
     return sorted(registered | with_records)
 
 

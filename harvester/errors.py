@@ -11,6 +11,7 @@
         │   └── ReplyShapeError        a JSON/RDF reply breaks the configured shape
         ├── ConfigError                a source or adapter configuration is invalid
         ├── UnknownSource              no source with that id (HTTP 404)
+        ├── UnknownPlatform            no platform with that id (HTTP 404)
         └── StoreError                 the database cannot be opened or migrated
 """
 
@@ -63,3 +64,8 @@ class UnknownSource(HarvestError):
 class StoreError(HarvestError):
     code = "store_error"
     http_status = 503
+
+
+class UnknownPlatform(HarvestError):
+    code = "unknown_platform"
+    http_status = 404
