@@ -1,0 +1,132 @@
+"""oai_dc: real Zenodo replies and the Chinese-platform cases DESIGN.md describes."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mappings.errors import MappingError
+from mappings.record import AccessRights, ResourceKind
+from tests.mappings.helpers import map_text, oai_records
+
+
+def _dc(body: str) -> str:
+    return (
+        '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">' + body + "</oai_dc:dc>"
+    )
+
+
+def test_zenodo_getrecord(realdata: Path) -> None:
+    [record] = oai_records(realdata / "oai-pmh/zenodo-2026/GetRecord_oai_dc_10357859.xml", "oai_dc")
+    assert record.title == {"en": "Research Data Management Organiser (RDMO)"}
+    assert record.creators[0].name == "Klar, Jochen" and len(record.creators) == 9
+    assert record.doi == "10.5281/zenodo.10357859"
+    assert record.landing_page == "https://doi.org/10.5281/zenodo.10357859"
+    assert record.issued == date(2023, 12, 11)
+    assert record.access_rights is AccessRights.OPEN
+    assert record.license == "http://www.apache.org/licenses/LICENSE-2.0"
+    assert record.publisher is not None and record.publisher.name == "Zenodo"
+    assert record.resource_kind is ResourceKind.OTHER  # info:eu-repo/semantics/other
+    assert record.source_datestamp is not None and record.source_datestamp.year == 2023
+    # Zenodo escapes its HTML twice; the record keeps plain text.
+    assert record.description["en"].startswith("RDMO 2.1.0 (Dec 11, 2023)")
+    assert "<" not in record.description["en"] and "&lt;" not in record.description["en"]
+    related = {(i.scheme, i.value) for i in record.identifiers if i.relation}
+    assert ("DOI", "10.5281/zenodo.596581") in related
+
+
+def test_zenodo_pages_and_the_deleted_record(realdata: Path) -> None:
+    folder = realdata / "oai-pmh/zenodo-2026"
+    records = [
+        r
+        for name in ("page1", "resumption_pageA", "resumption_pageB")
+        for r in oai_records(folder / f"ListRecords_oai_dc_{name}.xml", "oai_dc")
+    ]
+    assert len(records) >= 8
+    assert all(r.title and r.doi for r in records)
+    deleted = [r for r in records if r.deleted]
+    assert [r.source_identifier for r in deleted] == ["oai:zenodo.org:8433364"]
+    languages = {lang for r in records for lang in r.languages}
+    assert languages == {"en"}  # "eng" normalised
+
+
+def test_chinese_record_with_cstr_and_physical_kind() -> None:
+    record = map_text(
+        _dc(
+            "<dc:title>水稻种质资源数据</dc:title>"
+            '<dc:title xml:lang="en">Rice germplasm accessions</dc:title>'
+            "<dc:identifier>cstr:31253.11.sciencedb.01874</dc:identifier>"
+            "<dc:identifier>https://www.example.cn/record/1</dc:identifier>"
+            "<dc:type>种质资源</dc:type><dc:rights>申请共享</dc:rights>"
+            "<dc:subject>170-地球科学</dc:subject><dc:subject>水稻</dc:subject>"
+            "<dc:date>2020-01-02</dc:date><dc:date>2021-03-04</dc:date>"
+            "<dc:coverage>2001/2010</dc:coverage><dc:coverage>青藏高原</dc:coverage>"
+        ),
+        "oai_dc",
+    )
+    assert record.title == {"zh": "水稻种质资源数据", "en": "Rice germplasm accessions"}
+    assert record.cstr == "CSTR:31253.11.sciencedb.01874"
+    assert record.cstr_original == "cstr:31253.11.sciencedb.01874"
+    assert record.landing_page == "https://www.example.cn/record/1"
+    assert record.resource_kind is ResourceKind.GERMPLASM
+    assert record.access_rights is AccessRights.CONDITIONAL
+    assert record.subjects == ["170-地球科学"] and record.keywords == {"zh": ["水稻"]}
+    assert (record.issued, record.modified) == (date(2020, 1, 2), date(2021, 3, 4))
+    assert record.temporal is not None and record.temporal.end == date(2010, 12, 31)
+    assert record.spatial == ["青藏高原"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("菌种", ResourceKind.STRAIN), ("Cell line", ResourceKind.CELL_LINE),
+     ("标本", ResourceKind.SPECIMEN), ("Dataset", ResourceKind.DATASET),
+     ("标准物质", ResourceKind.MATERIAL)],
+)  # fmt: skip
+def test_types_become_resource_kinds(text: str, kind: ResourceKind) -> None:
+    record = map_text(_dc(f"<dc:title>x</dc:title><dc:type>{text}</dc:type>"), "oai_dc")
+    assert record.resource_kind is kind
+
+
+@pytest.mark.parametrize(
+    ("rights", "level"),
+    [("公开", AccessRights.OPEN), ("受限", AccessRights.RESTRICTED),
+     ("非公开", AccessRights.RESTRICTED), ("info:eu-repo/semantics/closedAccess",
+     AccessRights.RESTRICTED), ("info:eu-repo/semantics/embargoedAccess",
+     AccessRights.CONDITIONAL)],
+)  # fmt: skip
+def test_rights_become_access_levels(rights: str, level: AccessRights) -> None:
+    record = map_text(_dc(f"<dc:title>x</dc:title><dc:rights>{rights}</dc:rights>"), "oai_dc")
+    assert record.access_rights is level
+    assert record.license is None
+
+
+def test_malformed_cstr_is_kept_not_fatal() -> None:
+    record = map_text(_dc("<dc:title>t</dc:title><dc:identifier>CSTR:3125.1.x</dc:identifier>"),
+                      "oai_dc")  # fmt: skip
+    assert record.cstr is None
+    assert record.cstr_original == "CSTR:3125.1.x"
+
+
+def test_untagged_english_and_chinese_titles_are_guessed() -> None:
+    record = map_text(_dc("<dc:title>Soil data</dc:title><dc:title>土壤数据</dc:title>"), "oai_dc")
+    assert record.title == {"en": "Soil data", "zh": "土壤数据"}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + _dc("<dc:title>&x;</dc:title>"),
+        '<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+        + _dc("<dc:title>&b;</dc:title>"),
+        _dc("<dc:title>unclosed"),
+        "<other/>",
+        "",
+    ],
+)
+def test_unsafe_or_broken_payloads_fail_cleanly(raw: str) -> None:
+    with pytest.raises(MappingError) as excinfo:
+        map_text(raw, "oai_dc", "oai:x:1")
+    assert "oai:x:1" in str(excinfo.value)
