@@ -16,7 +16,9 @@ import click
 from mappings.errors import ShareNetError
 from sharenet.settings import Settings
 
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "demo": "sharenet.cli.demo:demo",
+}
 """Command name -> ``module:attribute`` of its click command."""
 
 
