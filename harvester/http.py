@@ -109,7 +109,7 @@ class PoliteTransport(httpx.BaseTransport):
                 f"{url}: {reason}; the server asks to retry after {delay:.0f}s, longer than "
                 f"the {self.options.max_backoff:.0f}s the harvester waits"
             )
-        log.warning("%s: %s; retry %d in %.1fs", url, reason, attempt + 1, delay)
+        log.info("%s: %s; retry %d in %.1fs", url, reason, attempt + 1, delay)
         self.sleep(delay)
 
     def _limited(self, request: httpx.Request, response: httpx.Response) -> httpx.Response:

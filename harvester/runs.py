@@ -159,7 +159,7 @@ def harvest(
             refresh_platform(session, spec.platform)
         _finish(db, report, store_runs.SUCCEEDED, withdrawn=withdrawn)
     except HarvestError as exc:
-        log.warning("run %d of %s failed: %s", report.run_id, source_id, exc.message)
+        log.info("run %d of %s failed: %s", report.run_id, source_id, exc.message)
         _finish(db, report, store_runs.FAILED, error=exc.message)
     except BaseException as exc:
         status = store_runs.FAILED if isinstance(exc, Exception) else store_runs.INTERRUPTED

@@ -17,7 +17,16 @@ from mappings.errors import ShareNetError
 from sharenet.settings import Settings
 
 COMMANDS: dict[str, str] = {
+    "sources": "sharenet.cli.sources:sources",
+    "harvest": "sharenet.cli.harvest:harvest",
+    "runs": "sharenet.cli.harvest:runs",
+    "records": "sharenet.cli.records:records",
     "demo": "sharenet.cli.demo:demo",
+    "tokens": "sharenet.cli.tokens:tokens",
+    "serve": "sharenet.cli.serve:serve",
+    "report": "sharenet.cli.report:report",
+    "links": "sharenet.cli.links:links",
+    "index": "sharenet.cli.index:index",
 }
 """Command name -> ``module:attribute`` of its click command."""
 

@@ -1,0 +1,36 @@
+"""``sharenet records export``: the unified records as JSON lines."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from harvester.store.records import iter_records
+from harvester.store.sources import get_source
+from sharenet.context import open_database
+from sharenet.settings import Settings
+
+
+@click.group()
+def records() -> None:
+    """Read the catalogue store."""
+
+
+@records.command()
+@click.option("--source", "source_id", default=None, help="Only this source's records.")
+@click.option("--include-deleted", is_flag=True, help="Also tombstones (deleted or withdrawn).")
+@click.pass_obj
+def export(settings: Settings, source_id: str | None, include_deleted: bool) -> None:
+    """One unified record per line on stdout, with its source identifier and deleted flag."""
+    db = open_database(settings)
+    try:
+        with db.session() as session:
+            if source_id is not None:
+                get_source(session, source_id)
+            for stored in iter_records(session, source=source_id, include_deleted=include_deleted):
+                data = stored.record.model_dump(mode="json")
+                data["withdrawn"] = stored.withdrawn
+                click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True))
+    finally:
+        db.dispose()
