@@ -128,3 +128,16 @@ def test_defects_match_the_manifest(pid: str) -> None:
         assert found[name] == expected, name
         assert entry["count"] == len(entry["records"])
     assert sum(e["count"] for e in declared.values()) >= 60
+
+
+def test_registry_knows_the_demo_platforms_and_their_codes() -> None:
+    from harvester.registry import load_registry
+
+    registry = load_registry()
+    demo_sources = {s.platform: s for s in registry.sources if s.demo}
+    for platform in PLATFORMS:
+        assert registry.platform(platform.id).agency_codes == (platform.agency_code,)
+        source = demo_sources[platform.id]
+        assert source.protocol == platform.protocol
+        wanted = platform.metadata_prefix
+        assert wanted in (source.config.get("metadata_prefix"), source.config.get("config"))

@@ -9,11 +9,17 @@ store all show up as a difference.
 from __future__ import annotations
 
 import json
+import signal
+import socket
+import subprocess
+import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -207,3 +213,37 @@ def test_rerun_is_incremental(demo_dir: Path) -> None:
     summaries = [line for line in result.output.splitlines() if " succeeded in " in line]
     assert len(summaries) == 5, result.output
     assert all("0 added, 0 updated" in line and "0 deleted" in line for line in summaries)
+
+
+def test_serves_until_interrupted(demo_dir: Path) -> None:
+    """The real command: it prints the address, answers searches, and stops on Ctrl-C."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = "from sharenet.cli import main; main()"
+    args = ["demo", "--data-dir", str(demo_dir), "--port", str(port)]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", command, *args], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        address = f"http://127.0.0.1:{port}/"
+        for line in proc.stdout:
+            if line.startswith("ShareNet demo: http"):
+                assert address in line
+                break
+        else:
+            pytest.fail("the demo ended without printing its address")
+        for _ in range(100):
+            try:
+                reply = httpx.get(address + "api/search", params={"q": "土壤"}, timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert reply.status_code == 200 and reply.json()["total"] > 0
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
