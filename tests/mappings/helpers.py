@@ -33,6 +33,4 @@ def map_text(raw: str, fmt: str, identifier: str = "id-1") -> Record:
 
 def dcat_records(path: Path) -> list[Record]:
     graph = parse_rdf(path.read_bytes(), rdf_format(name=path.name), what=path.name)
-    return [
-        map_text(dataset_payload(graph, node), "dcat", key) for key, node in datasets_in(graph)
-    ]
+    return [map_text(dataset_payload(graph, node), "dcat", key) for key, node in datasets_in(graph)]

@@ -12,6 +12,7 @@ from mappings.record import AccessRights, Identifier, ResourceKind
 from tests.mappings.helpers import map_text, oai_records
 
 KERNEL = 'xmlns="http://datacite.org/schema/kernel-4"'
+FULL = "datacite/datacite-example-full-v4.6.xml"
 
 
 def _files(realdata: Path) -> list[Path]:
@@ -30,7 +31,9 @@ def test_every_real_datacite_file_maps(realdata: Path) -> None:
 
 
 def test_full_example(realdata: Path) -> None:
-    record = map_text((realdata / "datacite/datacite-example-full-v4.6.xml").read_text(), "datacite")
+    record = map_text(
+        (realdata / "datacite/datacite-example-full-v4.6.xml").read_text(), "datacite"
+    )
     assert record.doi == "10.82433/b09z-4k37"
     assert record.title == {"en": "Example Title", "fr": "Example TranslatedTitle"}
     assert "Example Abstract" in record.description["en"]
@@ -57,35 +60,49 @@ def test_full_example(realdata: Path) -> None:
 
 def test_full_example_related_cstr_is_not_the_records_own(realdata: Path) -> None:
     """relationType IsSupplementedBy names another resource: no record.cstr, kept as related."""
-    record = map_text((realdata / "datacite/datacite-example-full-v4.6.xml").read_text(), "datacite")
+    record = map_text(
+        (realdata / "datacite/datacite-example-full-v4.6.xml").read_text(), "datacite"
+    )
     assert record.cstr is None and record.cstr_original is None
     assert (
-        Identifier(scheme="CSTR", value="CSTR:31253.11.sciencedb.13238", relation="IsSupplementedBy")
+        Identifier(
+            scheme="CSTR", value="CSTR:31253.11.sciencedb.13238", relation="IsSupplementedBy"
+        )
         in record.identifiers
     )
     # IsIdenticalTo is the one relation meaning "this very resource".
-    assert SELF_RELATIONS == {"IsIdenticalTo"}
+    assert {"IsIdenticalTo"} == SELF_RELATIONS
     assert Identifier(scheme="DOI", value="10.1016/j.epsl.2011.11.037") in record.identifiers
 
 
 def _resource(body: str) -> str:
-    return f"<resource {KERNEL}><identifier identifierType=\"DOI\">10.1/x</identifier>{body}</resource>"
+    return (
+        f'<resource {KERNEL}><identifier identifierType="DOI">10.1/x</identifier>{body}</resource>'
+    )
 
 
 @pytest.mark.parametrize(
     ("body", "cstr"),
     [
-        ('<alternateIdentifiers><alternateIdentifier alternateIdentifierType="CSTR">'
-         "31253.11.sciencedb.01874</alternateIdentifier></alternateIdentifiers>",
-         "CSTR:31253.11.sciencedb.01874"),
-        ('<relatedIdentifiers><relatedIdentifier relatedIdentifierType="CSTR" '
-         'relationType="IsIdenticalTo">cstr:16666.11.nbsdc.eppl30tx</relatedIdentifier>'
-         "</relatedIdentifiers>", "CSTR:16666.11.nbsdc.eppl30tx"),
-        ('<relatedIdentifiers><relatedIdentifier relatedIdentifierType="CSTR" '
-         'relationType="IsVariantFormOf">16666.11.nbsdc.eppl30tx</relatedIdentifier>'
-         "</relatedIdentifiers>", None),
+        (
+            '<alternateIdentifiers><alternateIdentifier alternateIdentifierType="CSTR">'
+            "31253.11.sciencedb.01874</alternateIdentifier></alternateIdentifiers>",
+            "CSTR:31253.11.sciencedb.01874",
+        ),
+        (
+            '<relatedIdentifiers><relatedIdentifier relatedIdentifierType="CSTR" '
+            'relationType="IsIdenticalTo">cstr:16666.11.nbsdc.eppl30tx</relatedIdentifier>'
+            "</relatedIdentifiers>",
+            "CSTR:16666.11.nbsdc.eppl30tx",
+        ),
+        (
+            '<relatedIdentifiers><relatedIdentifier relatedIdentifierType="CSTR" '
+            'relationType="IsVariantFormOf">16666.11.nbsdc.eppl30tx</relatedIdentifier>'
+            "</relatedIdentifiers>",
+            None,
+        ),
     ],
-)  # fmt: skip
+)
 def test_which_cstr_is_the_records_own(body: str, cstr: str | None) -> None:
     assert map_text(_resource(body), "datacite").cstr == cstr
 
@@ -111,8 +128,9 @@ def test_parallel_languages_keep_both(realdata: Path) -> None:
 
 
 def test_dataverse_export_pairs_formats_and_sizes(realdata: Path) -> None:
-    record = map_text((realdata / "datacite/dataverse-beta_max_datacite-export.xml").read_text(),
-                      "datacite")  # fmt: skip
+    record = map_text(
+        (realdata / "datacite/dataverse-beta_max_datacite-export.xml").read_text(), "datacite"
+    )
     assert [(d.media_type, d.byte_size) for d in record.distributions] == [
         ("text/markdown", 34),
         ("text/tab-separated-values", 21865),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -76,7 +77,9 @@ def test_udata_hydra_pages_give_all_four_datasets(realdata: Path) -> None:
     assert first.contact_point is not None and first.contact_point.email == "hello@its.me"
     assert first.publisher is not None and first.publisher.name == "An Organization"
     assert first.temporal is not None and first.temporal.start == date(2016, 12, 5)
-    assert first.distributions[0].access_url == "http://data.test.org/datasets/1/resources/1/file.json"
+    assert (
+        first.distributions[0].access_url == "http://data.test.org/datasets/1/resources/1/file.json"
+    )
 
 
 def test_datos_gob_es(realdata: Path) -> None:
@@ -119,7 +122,8 @@ def test_pod_json_ld_with_inline_context(realdata: Path) -> None:
 def test_cstr_in_dcat_identifiers() -> None:
     ttl = """
     @prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
-    @prefix adms: <http://www.w3.org/ns/adms#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    @prefix adms: <http://www.w3.org/ns/adms#> .
+    @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
     <https://d.example/1> a dcat:Dataset ; dct:title "冰川数据"@zh, "Glacier data"@en ;
       dct:identifier "https://d.example/1" ;
       adms:identifier [ a adms:Identifier ; skos:notation "11738.11.ncdc.glacier.001" ;
@@ -136,10 +140,10 @@ def test_cstr_in_dcat_identifiers() -> None:
 
 def test_remote_json_ld_context_fails_naming_the_url() -> None:
     doc = '{"@context": "https://w3id.org/dcat-ap/context.jsonld", "@type": "Dataset"}'
-    with pytest.raises(MappingError, match="https://w3id.org/dcat-ap/context.jsonld"):
+    with pytest.raises(MappingError, match=re.escape("https://w3id.org/dcat-ap/context.jsonld")):
         parse_rdf(doc, "json-ld")
     nested = '{"@context": [{"dct": "http://purl.org/dc/terms/"}, "http://x.example/c.jsonld"]}'
-    with pytest.raises(MappingError, match="http://x.example/c.jsonld"):
+    with pytest.raises(MappingError, match=re.escape("http://x.example/c.jsonld")):
         parse_rdf(nested, "json-ld")
 
 

@@ -81,10 +81,14 @@ def test_chinese_record_with_cstr_and_physical_kind() -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("菌种", ResourceKind.STRAIN), ("Cell line", ResourceKind.CELL_LINE),
-     ("标本", ResourceKind.SPECIMEN), ("Dataset", ResourceKind.DATASET),
-     ("标准物质", ResourceKind.MATERIAL)],
-)  # fmt: skip
+    [
+        ("菌种", ResourceKind.STRAIN),
+        ("Cell line", ResourceKind.CELL_LINE),
+        ("标本", ResourceKind.SPECIMEN),
+        ("Dataset", ResourceKind.DATASET),
+        ("标准物质", ResourceKind.MATERIAL),
+    ],
+)
 def test_types_become_resource_kinds(text: str, kind: ResourceKind) -> None:
     record = map_text(_dc(f"<dc:title>x</dc:title><dc:type>{text}</dc:type>"), "oai_dc")
     assert record.resource_kind is kind
@@ -92,11 +96,14 @@ def test_types_become_resource_kinds(text: str, kind: ResourceKind) -> None:
 
 @pytest.mark.parametrize(
     ("rights", "level"),
-    [("公开", AccessRights.OPEN), ("受限", AccessRights.RESTRICTED),
-     ("非公开", AccessRights.RESTRICTED), ("info:eu-repo/semantics/closedAccess",
-     AccessRights.RESTRICTED), ("info:eu-repo/semantics/embargoedAccess",
-     AccessRights.CONDITIONAL)],
-)  # fmt: skip
+    [
+        ("公开", AccessRights.OPEN),
+        ("受限", AccessRights.RESTRICTED),
+        ("非公开", AccessRights.RESTRICTED),
+        ("info:eu-repo/semantics/closedAccess", AccessRights.RESTRICTED),
+        ("info:eu-repo/semantics/embargoedAccess", AccessRights.CONDITIONAL),
+    ],
+)
 def test_rights_become_access_levels(rights: str, level: AccessRights) -> None:
     record = map_text(_dc(f"<dc:title>x</dc:title><dc:rights>{rights}</dc:rights>"), "oai_dc")
     assert record.access_rights is level
@@ -104,8 +111,9 @@ def test_rights_become_access_levels(rights: str, level: AccessRights) -> None:
 
 
 def test_malformed_cstr_is_kept_not_fatal() -> None:
-    record = map_text(_dc("<dc:title>t</dc:title><dc:identifier>CSTR:3125.1.x</dc:identifier>"),
-                      "oai_dc")  # fmt: skip
+    record = map_text(
+        _dc("<dc:title>t</dc:title><dc:identifier>CSTR:3125.1.x</dc:identifier>"), "oai_dc"
+    )
     assert record.cstr is None
     assert record.cstr_original == "CSTR:3125.1.x"
 
