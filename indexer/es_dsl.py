@@ -10,17 +10,22 @@ Layout of one cluster document:
   in ``_source`` but not indexed: hits return exactly what the embedded engine returns;
 * ``<facet>`` — one keyword (``year``: integer) field per facet, holding the same values
   the neutral document gives, so facet counts agree with the embedded engine;
-* ``title_<lang>``, ``description_<lang>``, ``keywords_<lang>`` — text for ``zh`` (the
-  configured Chinese analyzer, plus a ``.chars`` sub-field with one token per Han
-  character so any word, even a single character, matches exactly as a phrase), ``en``
-  (``english``: stemming) and ``other`` (``standard``);
-* ``identifiers`` — CSTR, DOI and other identifiers, lower-cased keywords for exact lookup;
-* ``suggest`` — ``search_as_you_type`` over the titles for type-ahead (a ``bool_prefix``
-  query rather than a completion suggester: it also runs on OpenSearch-compatible servers
-  without the suggester API, and needs no second index structure).
+* ``title_zh``, ``description_zh``, ``keywords_zh`` — Chinese and other non-English text,
+  as the embedded engine files it: matched on the ``.chars`` sub-field (``standard``: one
+  token per Han character, other words whole, so any word, even one character, matches
+  exactly as a phrase), ranked also through the configured Chinese analyzer (``cjk``
+  bigrams, ``smartcn`` or IK), as the embedded engine ranks with bigrams;
+* ``title_en``, ``description_en``, ``keywords_en`` — English with stemming (``english``
+  stemmer without a stop list: the embedded engine drops no words either);
+* ``identifiers`` — the neutral document's lower-cased identifier keys, for exact lookup;
+* ``suggest`` — ``search_as_you_type`` over the titles for type-ahead, asked with a
+  phrase-prefix query (words in order, the last one unfinished) like the embedded engine;
+  OpenSearch-compatible servers without the suggester API run it too.
 
-User text never reaches a ``query_string``: it is split here into words and quoted
-phrases, each becoming a ``multi_match`` / phrase query, so syntax characters are just text.
+User text never reaches a ``query_string``: :func:`indexer.analysis.parse_query_text`
+splits it into words and quoted phrases, each becoming a phrase ``multi_match``, so
+syntax characters are just text. Matching, facets (counted over the filtered result),
+paging bounds and highlights follow :mod:`indexer.tantivy_schema` clause for clause.
 """
 
 from __future__ import annotations
@@ -29,11 +34,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from indexer.analysis import QueryText, parse_query_text, window
 from indexer.base import FACETS, FacetValue, Filters, Hit, Page, Query, Suggestion
-from indexer.errors import QueryError
-from mappings.errors import IdentifierError
-from mappings.identifiers import normalise_cstr, normalise_doi
-from mappings.record import Record
 
 MAPPING_VERSION = 1
 """Bump on any change below that needs re-indexing; ``check()`` compares it with ``_meta``."""
@@ -50,19 +52,14 @@ ZH_ANALYZERS: dict[str, tuple[str, str]] = {
 ZH_PLUGINS: dict[str, str] = {"smartcn": "analysis-smartcn", "ik": "analysis-ik"}
 """Analyzers that need a cluster plugin, and the plugin's name as ``_cat/plugins`` lists it."""
 
-TEXT_LANGS = ("zh", "en", "other")
-TEXT_FIELDS: dict[str, float] = {"title": 3.0, "keywords": 2.0, "description": 1.0}
-"""Searchable text and its weight: a title match counts three times a description match."""
-
-MAX_SIZE = 100
-MAX_WINDOW = 10_000
-"""Deepest hit reachable by paging (the cluster's default ``index.max_result_window``)."""
-MAX_QUERY_CHARS = 1_000
-MAX_QUERY_TERMS = 32
-"""Longer queries are cut: a 10 kB query must cost no more than a sensible one."""
-
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
-_TERM = re.compile(r'"([^"]*)"|(\S+)')
+TEXT_WEIGHTS: dict[str, float] = {"title": 3.0, "keywords": 2.0, "description": 1.0}
+"""A title match counts three times a description match (as in the embedded engine)."""
+RANKING_WEIGHT = 0.5
+"""Weight of the Chinese analyzer's (bigram) match: it ranks, never decides a match."""
+IDENTIFIER_BOOST = 100.0
+MAX_FACET_SIZE = 1_000
+"""Largest facet asked for: the embedded engine's bound."""
+STRING_FACETS = tuple(f for f in FACETS if f != "year")
 _ADJACENT_MARKS = re.compile(r"</mark>(\s*)<mark>")
 
 
@@ -78,30 +75,35 @@ def index_body(analyzer_zh: ZhAnalyzer = "cjk", *, replicas: int = 1) -> dict[st
         "search_analyzer": search_zh,
         "fields": {"chars": {"type": "text", "analyzer": "standard"}},
     }
-    by_lang = {
-        "zh": zh_text,
-        "en": {"type": "text", "analyzer": "english"},
-        "other": {"type": "text", "analyzer": "standard"},
-    }
+    en_text = {"type": "text", "analyzer": "sharenet_en"}
     properties: dict[str, Any] = {
         "doc": {"type": "object", "enabled": False},
         "id": {"type": "keyword"},
-        "identifiers": {"type": "keyword", "normalizer": "lowercase"},
+        "identifiers": {"type": "keyword"},
         "sort_title": {"type": "keyword"},
         "sort_date": {"type": "date", "format": "strict_date"},
         "suggest": {"type": "search_as_you_type", "analyzer": "standard"},
-        **{facet: {"type": "keyword"} for facet in FACETS if facet != "year"},
+        **{facet: {"type": "keyword"} for facet in STRING_FACETS},
         "year": {"type": "integer"},
     }
-    for name in TEXT_FIELDS:
-        for lang in TEXT_LANGS:
-            properties[f"{name}_{lang}"] = by_lang[lang]
+    for name in TEXT_WEIGHTS:
+        properties[f"{name}_zh"] = zh_text
+        properties[f"{name}_en"] = en_text
     return {
         "settings": {
             # One shard keeps terms aggregations exact: a catalogue of millions fits in one.
             "number_of_shards": 1,
             "number_of_replicas": replicas,
-            "analysis": {"normalizer": {"lowercase": {"type": "custom", "filter": ["lowercase"]}}},
+            "analysis": {
+                "filter": {"sharenet_en_stem": {"type": "stemmer", "language": "english"}},
+                "analyzer": {
+                    "sharenet_en": {
+                        "type": "custom",
+                        "tokenizer": "standard",
+                        "filter": ["lowercase", "sharenet_en_stem"],
+                    }
+                },
+            },
         },
         "mappings": {
             "dynamic": "strict",
@@ -118,37 +120,38 @@ def mapping_version(mapping: Mapping[str, Any]) -> int | None:
     return version if isinstance(version, int) else None
 
 
-def cluster_source(record: Record, document: Mapping[str, Any]) -> dict[str, Any]:
-    """The cluster document of one record; ``document`` is its neutral document."""
-    source: dict[str, Any] = {"doc": dict(document), "id": record.id}
+def cluster_source(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The cluster document for one neutral document (:func:`indexer.document.to_document`)."""
+    source: dict[str, Any] = {"doc": dict(document), "id": document["id"]}
     for facet in FACETS:
         value = document.get(facet)
         if value not in (None, [], ""):
             source[facet] = value
-    for name, texts in (
-        ("title", record.title),
-        ("description", record.description),
-        ("keywords", {lang: " ; ".join(words) for lang, words in record.keywords.items()}),
-    ):
-        for lang, text in texts.items():
-            if text:
-                bucket = lang if lang in ("zh", "en") else "other"
-                key = f"{name}_{bucket}"
-                source[key] = f"{source[key]}\n{text}" if key in source else text
-    identifiers = [i for i in (record.cstr, record.cstr_original, record.doi) if i]
-    # Identifiers with a relation name another resource (a related dataset), not this one.
-    identifiers += [i.value for i in record.identifiers if getattr(i, "relation", None) is None]
-    if identifiers:
-        source["identifiers"] = sorted(set(identifiers))
-    titles = [t for t in (record.title.get("zh"), record.title.get("en")) if t]
-    titles += [t for lang, t in record.title.items() if lang not in ("zh", "en") and t]
+    for name in TEXT_WEIGHTS:
+        # Other languages go with Chinese, as in the embedded engine: no English stemming.
+        zh = _texts(document, f"{name}_zh") + _texts(document, name)
+        en = _texts(document, f"{name}_en")
+        if zh:
+            source[f"{name}_zh"] = zh
+        if en:
+            source[f"{name}_en"] = en
+    if document["identifiers"]:
+        source["identifiers"] = list(document["identifiers"])
+    titles = [t for t in (document["title_zh"], document["title_en"], document["title"]) if t]
     if titles:
         source["suggest"] = titles
-        source["sort_title"] = record.best_title().casefold()[:256]
-    when = record.issued or record.modified
+        source["sort_title"] = titles[0].casefold()[:256]
+    when = document["issued"] or document["modified"]
     if when:
-        source["sort_date"] = when.isoformat()
+        source["sort_date"] = when
     return source
+
+
+def _texts(document: Mapping[str, Any], key: str) -> list[str]:
+    value = document.get(key)
+    if isinstance(value, list):
+        return [v for v in value if v]
+    return [value] if value else []
 
 
 # --------------------------------------------------------------------------- search
@@ -156,34 +159,28 @@ def cluster_source(record: Record, document: Mapping[str, Any]) -> dict[str, Any
 
 def search_body(query: Query) -> dict[str, Any]:
     """The ``_search`` body for ``query``; raises :class:`QueryError` for unreachable pages."""
-    size = min(max(query.size, 0), MAX_SIZE)
-    page = max(query.page, 1)
-    start = (page - 1) * size
-    if start + size > MAX_WINDOW:
-        raise QueryError(
-            f"page {page} of size {size} is beyond the first {MAX_WINDOW} hits; "
-            "narrow the search with filters instead"
-        )
+    _page, size, offset = window(query.page, query.size)
     matching = {"must": [text_query(query.text)], "filter": filter_clauses(query.filters)}
     body: dict[str, Any] = {
         "query": {"bool": matching},
-        "from": start,
+        "from": offset,
         "size": size,
         "track_total_hits": True,
         "sort": _sort(query),
     }
     if query.facets:
+        facet_size = min(max(query.facet_size, 1), MAX_FACET_SIZE)
         body["aggs"] = {
             facet: {
                 "terms": {
                     "field": facet,
-                    "size": max(query.facet_size, 1),
+                    "size": facet_size,
                     "order": [{"_count": "desc"}, {"_key": "asc"}],
                 }
             }
             for facet in FACETS
         }
-    if query.highlight and query.text.strip():
+    if query.highlight and size:
         body["highlight"] = _highlight()
     return body
 
@@ -191,67 +188,56 @@ def search_body(query: Query) -> dict[str, Any]:
 def text_query(text: str) -> dict[str, Any]:
     """Every word or quoted phrase must match in some text field; titles weigh most.
 
-    A Han word is asked as a phrase over single characters (exact, order kept) and, for
-    ranking, through the Chinese analyzer; other words go through the English (stemmed)
-    and standard analyzers. A CSTR or DOI also matches its identifier exactly, far above
-    any text match.
+    A Han word is a phrase over single characters (exact, order kept) and, for ranking
+    only, a match through the Chinese analyzer; other words are phrases over the
+    unstemmed and the stemmed fields. A query that is one CSTR or DOI also matches its
+    identifier exactly, far above any text match.
     """
-    terms = [quoted or word for quoted, word in _TERM.findall(text[:MAX_QUERY_CHARS])]
-    terms = [t.strip() for t in terms if t.strip()][:MAX_QUERY_TERMS]
-    if not terms:
-        return {"match_all": {}}
-    clauses = [_term_clause(term) for term in terms]
-    identifier = _identifier_clause(text.strip())
-    if identifier is None:
-        return {"bool": {"must": clauses}}
-    either = [identifier, {"bool": {"must": clauses}}]
-    return {"bool": {"should": either, "minimum_should_match": 1}}
+    parsed = parse_query_text(text)
+    words = _words_query(parsed)
+    identifier = _identifier_query(parsed)
+    if identifier is None or words is None:
+        return words or identifier or {"match_all": {}}
+    return {"bool": {"should": [identifier, words], "minimum_should_match": 1}}
 
 
-def _term_clause(term: str) -> dict[str, Any]:
-    if _HAN.search(term):
-        return {
-            "bool": {
-                "should": [
-                    _multi_match(term, "phrase", [f"{n}_zh.chars" for n in TEXT_FIELDS]),
-                    _multi_match(term, "phrase", [f"{n}_zh" for n in TEXT_FIELDS]),
-                    _multi_match(term, "phrase", [f"{n}_other" for n in TEXT_FIELDS]),
-                ],
-                "minimum_should_match": 1,
-            }
-        }
-    fields = [f"{n}_{lang}" for n in TEXT_FIELDS for lang in TEXT_LANGS]
-    kind = "phrase" if " " in term else "best_fields"
-    return _multi_match(term, kind, fields)
-
-
-def _multi_match(text: str, kind: str, fields: list[str]) -> dict[str, Any]:
-    weighted = [f"{field}^{TEXT_FIELDS[field.split('_', 1)[0]]:g}" for field in fields]
-    clause: dict[str, Any] = {"query": text, "type": kind, "fields": weighted}
-    if kind == "best_fields":
-        clause["operator"] = "and"
-    return {"multi_match": clause}
-
-
-def _identifier_clause(text: str) -> dict[str, Any] | None:
-    values = set()
-    for normalise in (normalise_cstr, normalise_doi):
-        try:
-            values.add(normalise(text).lower())
-        except IdentifierError:
-            continue
-    if not values:
+def _words_query(parsed: QueryText) -> dict[str, Any] | None:
+    if not parsed.terms:
         return None
-    return {"terms": {"identifiers": sorted(values), "boost": 100.0}}
+    must = [_term_clause(term.text, term.has_han) for term in parsed.terms]
+    han = " ".join(term.text for term in parsed.terms if term.has_han)
+    should = [_multi_match(han, [f"{n}_zh" for n in TEXT_WEIGHTS], RANKING_WEIGHT)] if han else []
+    return {"bool": {"must": must, "should": should}}
+
+
+def _term_clause(text: str, has_han: bool) -> dict[str, Any]:
+    fields = [f"{n}_zh.chars" for n in TEXT_WEIGHTS]
+    if not has_han:
+        fields += [f"{n}_en" for n in TEXT_WEIGHTS]
+    return _multi_match(text, fields, 1.0, "phrase")
+
+
+def _multi_match(
+    text: str, fields: list[str], boost: float, kind: str = "best_fields"
+) -> dict[str, Any]:
+    weighted = [f"{f}^{TEXT_WEIGHTS[f.split('_', 1)[0]]:g}" for f in fields]
+    return {"multi_match": {"query": text, "type": kind, "fields": weighted, "boost": boost}}
+
+
+def _identifier_query(parsed: QueryText) -> dict[str, Any] | None:
+    if not parsed.identifiers:
+        return None
+    ids = {"terms": {"identifiers": list(parsed.identifiers)}}
+    return {"constant_score": {"filter": ids, "boost": IDENTIFIER_BOOST}}
 
 
 def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
     """Exact filters: values of one facet OR-ed (``terms``), facets AND-ed, years a range."""
     clauses: list[dict[str, Any]] = []
-    for facet in FACETS:
-        values = getattr(filters, facet, None)
+    for facet in STRING_FACETS:
+        values = [v for v in getattr(filters, facet) if v]
         if values:
-            clauses.append({"terms": {facet: list(values)}})
+            clauses.append({"terms": {facet: values}})
     years: dict[str, int] = {}
     if filters.year_from is not None:
         years["gte"] = filters.year_from
@@ -263,6 +249,7 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
 
 
 def _sort(query: Query) -> list[Any]:
+    """Field sorts put records without the field last in both directions, as embedded."""
     tie = {"id": "asc"}
     if query.sort == "newest":
         return [{"sort_date": {"order": "desc", "missing": "_last"}}, tie]
@@ -274,12 +261,12 @@ def _sort(query: Query) -> list[Any]:
 
 
 def _highlight() -> dict[str, Any]:
+    whole = {"number_of_fragments": 0}
+    fragment = {"fragment_size": 160, "number_of_fragments": 1}
     fields: dict[str, Any] = {}
-    for name in ("title", "description"):
-        whole = {"number_of_fragments": 0} if name == "title" else {"fragment_size": 160}
-        for lang in TEXT_LANGS:
-            fields[f"{name}_{lang}"] = whole
-        fields[f"{name}_zh.chars"] = whole
+    for name, options in (("title", whole), ("description", fragment)):
+        fields[f"{name}_zh.chars"] = options
+        fields[f"{name}_en"] = options
     return {
         "encoder": "html",
         "pre_tags": ["<mark>"],
@@ -291,12 +278,13 @@ def _highlight() -> dict[str, Any]:
 
 def parse_page(response: Mapping[str, Any], query: Query) -> Page:
     """Hits, exact total and facets of a ``_search`` response built by :func:`search_body`."""
+    page, size, _offset = window(query.page, query.size)
     hits_part = response["hits"]
     total = hits_part["total"]
     hits = [
         Hit(
             id=hit["_id"],
-            score=float(hit.get("_score") or 0.0),
+            score=float(hit.get("_score") or 0.0) if query.sort == "relevance" else 0.0,
             document=dict(hit["_source"]["doc"]),
             highlights=_highlights(hit.get("highlight") or {}),
         )
@@ -309,54 +297,48 @@ def parse_page(response: Mapping[str, Any], query: Query) -> Page:
         total=int(total["value"] if isinstance(total, Mapping) else total),
         hits=hits,
         facets=facets,
-        page=max(query.page, 1),
-        size=min(max(query.size, 0), MAX_SIZE),
+        page=page,
+        size=size,
     )
 
 
 def _highlights(raw: Mapping[str, list[str]]) -> dict[str, list[str]]:
-    """Field names of the neutral document (``title``, ``description``), one fragment list each.
+    """Keyed ``title`` / ``description`` like the embedded engine; Chinese before English.
 
     A phrase over single characters marks each character; adjacent marks are merged so
     ``土壤`` shows as one highlighted word.
     """
-    merged: dict[str, list[str]] = {}
-    for field in sorted(raw, key=lambda f: (f.endswith(".chars"), f)):
+    out: dict[str, list[str]] = {}
+    for field in sorted(raw, key=lambda f: (f.split("_", 1)[0], not f.endswith(".chars"))):
         name = field.split("_", 1)[0]
-        for fragment in raw[field]:
-            clean = _ADJACENT_MARKS.sub(r"\1", fragment)
-            plain = clean.replace("<mark>", "").replace("</mark>", "")
-            seen = merged.setdefault(name, [])
-            if all(f.replace("<mark>", "").replace("</mark>", "") != plain for f in seen):
-                seen.append(clean)
-    return merged
+        out.setdefault(name, []).extend(_ADJACENT_MARKS.sub(r"\1", f) for f in raw[field])
+    return out
 
 
-def suggest_body(prefix: str, size: int) -> dict[str, Any]:
-    """Type-ahead: titles starting with, or containing a word starting with, ``prefix``."""
+def suggest_body(prefix: str, size: int) -> dict[str, Any] | None:
+    """Titles holding the typed words in order, the last one possibly unfinished."""
+    typed = prefix[:200]
+    if not any(ch.isalnum() for ch in typed):
+        return None
+    kind = "match_phrase" if typed[-1:].isspace() else "match_phrase_prefix"
     return {
-        "size": min(max(size, 1), MAX_SIZE),
+        "size": min(max(size, 1), 100) * 3,
         "_source": ["suggest"],
-        "query": {
-            "multi_match": {
-                "query": prefix[:200],
-                "type": "bool_prefix",
-                "operator": "and",
-                "fields": ["suggest", "suggest._2gram", "suggest._3gram"],
-            }
-        },
+        "query": {kind: {"suggest": typed}},
     }
 
 
-def parse_suggestions(response: Mapping[str, Any], prefix: str) -> list[Suggestion]:
-    """One suggestion per record: the title that best matches what was typed."""
-    wanted = prefix.strip().casefold()
-    suggestions = []
+def parse_suggestions(response: Mapping[str, Any], prefix: str, size: int) -> list[Suggestion]:
+    """One suggestion per record, its best-fitting title; titles starting with it first."""
+    wanted = prefix[:200].strip().casefold()
+    found: list[tuple[bool, Suggestion]] = []
     for hit in response["hits"]["hits"]:
         titles: list[str] = hit["_source"].get("suggest") or []
         if not titles:
             continue
-        best = next((t for t in titles if t.casefold().startswith(wanted)), None)
-        best = best or next((t for t in titles if wanted in t.casefold()), titles[0])
-        suggestions.append(Suggestion(text=best, id=hit["_id"]))
-    return suggestions
+        starting = [t for t in titles if t.casefold().startswith(wanted)]
+        containing = [t for t in titles if wanted in t.casefold()]
+        best = (starting or containing or titles)[0]
+        found.append((not starting, Suggestion(text=best, id=hit["_id"])))
+    found.sort(key=lambda pair: pair[0])
+    return [s for _, s in found[: min(max(size, 1), 100)]]

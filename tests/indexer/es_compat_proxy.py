@@ -123,7 +123,9 @@ class EsCompatProxy:
 
     def __init__(self, upstream: str) -> None:
         self._server = _ProxyServer(upstream)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
 
     @property
     def url(self) -> str:
