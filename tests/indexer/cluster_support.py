@@ -9,8 +9,12 @@ Elasticsearch backend goes through :mod:`tests.indexer.es_compat_proxy`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from osmem_server import OsmemServer
 
 from indexer.elasticsearch_ import ClusterBackend, ElasticsearchBackend, OpenSearchBackend
 from tests.indexer.es_compat_proxy import EsCompatProxy
@@ -34,3 +38,22 @@ def cluster_backend(
             yield backend, proxy
         finally:
             backend.close()
+
+
+def cluster_factory(kind: str) -> Callable[[pytest.FixtureRequest, Path], ClusterBackend]:
+    """A ``BACKEND_FACTORIES`` entry: a fresh backend of ``kind`` on its own osmem clone.
+
+    Works for fixtures of any scope: it takes the session-wide server and closes the
+    clone, the proxy and the client when the requesting fixture ends.
+    """
+
+    def make(request: pytest.FixtureRequest, path: Path) -> ClusterBackend:
+        server: OsmemServer = request.getfixturevalue("osmem_server")
+        clone = server.clone()
+        request.addfinalizer(clone.close)
+        pair = cluster_backend(kind, clone.url)
+        backend, _proxy = pair.__enter__()
+        request.addfinalizer(lambda: pair.__exit__(None, None, None))
+        return backend
+
+    return make
