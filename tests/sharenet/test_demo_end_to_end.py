@@ -9,6 +9,7 @@ store all show up as a difference.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -29,6 +30,7 @@ from harvester.store import Database
 from sharenet.cli import main
 from sharenet.demo.catalogue import load_manifest
 from sharenet.settings import Settings
+from tests.conftest import POSTGRES_URL, _reset_postgres
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -36,18 +38,35 @@ FACET_NAMES = ("platform", "kind", "subject", "keyword", "license", "access", "y
 Doc = dict[str, Any]
 
 
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    """The demo's store: the SQLite default, or a PostgreSQL database of this module's own."""
+    if request.param == "sqlite":
+        return None
+    url = f"{POSTGRES_URL}_demo_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    _reset_postgres(url)
+    return url
+
+
+def _cli(store_url: str | None) -> list[str]:
+    return ["--database-url", store_url] if store_url else []
+
+
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_dir(tmp_path_factory: pytest.TempPathFactory, store_url: str | None) -> Path:
     data_dir = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(main, ["demo", "--no-serve", "--data-dir", str(data_dir)])
+    args = [*_cli(store_url), "demo", "--no-serve", "--data-dir", str(data_dir)]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output + repr(result.exception)
     assert "ncdc" in result.output and "index:" in result.output
     return data_dir
 
 
 @pytest.fixture(scope="module")
-def settings(demo_dir: Path) -> Settings:
-    return Settings(data_dir=demo_dir)
+def settings(demo_dir: Path, store_url: str | None) -> Settings:
+    return Settings(data_dir=demo_dir, database_url=store_url)
 
 
 @pytest.fixture(scope="module")
@@ -207,21 +226,22 @@ def _ids_with_title(settings: Settings, wanted: Callable[[str], bool]) -> set[st
     }
 
 
-def test_rerun_is_incremental(demo_dir: Path) -> None:
-    result = CliRunner().invoke(main, ["demo", "--no-serve", "--data-dir", str(demo_dir)])
+def test_rerun_is_incremental(demo_dir: Path, store_url: str | None) -> None:
+    args = [*_cli(store_url), "demo", "--no-serve", "--data-dir", str(demo_dir)]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     summaries = [line for line in result.output.splitlines() if " succeeded in " in line]
     assert len(summaries) == 5, result.output
     assert all("0 added, 0 updated" in line and "0 deleted" in line for line in summaries)
 
 
-def test_serves_until_interrupted(demo_dir: Path) -> None:
+def test_serves_until_interrupted(demo_dir: Path, store_url: str | None) -> None:
     """The real command: it prints the address, answers searches, and stops on Ctrl-C."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = "from sharenet.cli import main; main()"
-    args = ["demo", "--data-dir", str(demo_dir), "--port", str(port)]
+    args = [*_cli(store_url), "demo", "--data-dir", str(demo_dir), "--port", str(port)]
     proc = subprocess.Popen(
         [sys.executable, "-c", command, *args], stdout=subprocess.PIPE, text=True
     )
