@@ -185,3 +185,21 @@ def test_physical_object_kinds() -> None:
 )
 def test_byte_sizes(text: str, size: int | None) -> None:
     assert byte_size(text) == size
+
+
+def test_kernel_3_with_funder_contributor() -> None:
+    raw = (
+        '<resource xmlns="http://datacite.org/schema/kernel-3">'
+        '<identifier identifierType="DOI">10.5072/K3</identifier>'
+        "<creators><creator><creatorName>王五</creatorName></creator></creators>"
+        '<titles><title>冰川编目</title><title xml:lang="en" titleType="TranslatedTitle">'
+        "Glacier inventory</title></titles><publisher>NCDC</publisher>"
+        "<publicationYear>2015</publicationYear>"
+        '<contributors><contributor contributorType="Funder">'
+        "<contributorName>国家自然科学基金委员会</contributorName>"
+        "</contributor></contributors></resource>"
+    )
+    record = map_text(raw, "datacite")
+    assert record.title == {"zh": "冰川编目", "en": "Glacier inventory"}
+    assert record.funding[0].funder == "国家自然科学基金委员会"
+    assert record.issued == date(2015, 1, 1)
