@@ -60,8 +60,12 @@ def _iso(text: str) -> datetime | None:
 
 
 def to_date(value: Any, fmt: str | None = None, zone: tzinfo = UTC) -> date | None:
-    """The calendar date of a value in the platform's clock; partial dates give their first day."""
-    if isinstance(value, str) and not fmt and not _EPOCH.match(value):
+    """The calendar date of a value in the platform's clock; partial dates give their first day.
+
+    A timestamp (with a time of day) is moved to the platform's clock first, so
+    ``2023-05-01T23:30:00Z`` is 2 May on a platform in Beijing.
+    """
+    if isinstance(value, str) and not fmt and not _EPOCH.match(value) and ":" not in value:
         return parse_date(value)
     moment = to_datetime(value, fmt, zone)
     return moment.astimezone(zone).date() if moment else None

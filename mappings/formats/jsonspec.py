@@ -326,6 +326,10 @@ def load_config(name_or_path: str) -> PlatformConfig:
         raise MappingConfigError(f"{path}: {_describe(exc)}") from exc
 
 
+_NESTED_KEY = re.compile(r"^([\w.\[\]]+): (.*)$", re.S)
+"""A validator's reason that starts with a key below the one pydantic reports."""
+
+
 def _describe(exc: ValidationError) -> str:
     """Pydantic's errors as ``key: reason`` lines, keys dotted the way the file nests them."""
     lines = []
@@ -333,6 +337,9 @@ def _describe(exc: ValidationError) -> str:
         parts = [str(p) for p in error["loc"] if p not in {"FieldRule", "list[FieldRule]"}]
         key = ".".join(p for p in parts if not p.startswith("function-"))
         reason = error["msg"].removeprefix("Value error, ")
+        nested = _NESTED_KEY.match(reason)
+        if key and nested:
+            key, reason = f"{key}.{nested.group(1)}", nested.group(2)
         lines.append(f"{key}: {reason}" if key else reason)
     return "; ".join(dict.fromkeys(lines))
 
