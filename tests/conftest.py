@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from harvester.store import Database
 from sharenet.settings import Settings
@@ -39,26 +39,35 @@ def realdata() -> Path:
     return REALDATA
 
 
-def _reset_postgres(url: str) -> None:
-    """Each pytest-xdist worker gets a database of its own, emptied before every test."""
+def _admin(url: str) -> Engine:
+    return create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test process's own (xdist workers and parallel runs never meet),
+    dropped when the session ends."""
+    url = f"{POSTGRES_URL}_{os.getpid()}"
     name = url.rsplit("/", 1)[1]
-    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    admin = _admin(url)
     try:
         with admin.connect() as conn:
-            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-            if not exists:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # pragma: no cover - environment problem, said plainly
-        pytest.fail(f"PostgreSQL not reachable at {url} (run `bash .ci/services`): {exc}")
-    finally:
-        admin.dispose()
+        pytest.fail(f"PostgreSQL not reachable at {POSTGRES_URL} (run `bash .ci/services`): {exc}")
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty(url: str) -> None:
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
-    except Exception as exc:  # pragma: no cover - environment problem, said plainly
-        pytest.fail(f"PostgreSQL not reachable at {url} (run `bash .ci/services`): {exc}")
     finally:
         engine.dispose()
 
@@ -68,9 +77,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty store URL: every test using it runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'catalogue.db'}"
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    url = f"{POSTGRES_URL}_{worker}"
-    _reset_postgres(url)
+    url: str = request.getfixturevalue("postgres_url")
+    _empty(url)
     return url
 
 

@@ -11,4 +11,5 @@ ROUTERS: list[str] = [
     "search_api.routes.sources",
     "search_api.routes.metrics",
     "search_api.routes.compliance",
+    "search_api.routes.exports",
 ]

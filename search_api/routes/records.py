@@ -4,7 +4,8 @@ Read from the store, not the index: the store is the source of truth, and a
 record page must show the provenance the index does not keep. A record deleted
 at its source answers 410 Gone (it existed; it is withdrawn), an unknown one 404.
 
-Other representations (DCAT-AP, schema.org) plug in at :func:`record_response`.
+Other representations (DCAT-AP RDF, schema.org JSON-LD) are chosen by ``?format=``
+or ``Accept`` and built in :mod:`search_api.routes.exports`.
 """
 
 from __future__ import annotations
@@ -12,15 +13,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 
 from harvester.store.records import StoredRecord, find_by_cstr, get_record
 from mappings.errors import IdentifierError
+from mappings.serialize.citation import citations
 from search_api.deps import DbDep
 from search_api.errors import Gone, InvalidParameter, NotFound
+from search_api.routes.exports import negotiate, record_representation
 
 router = APIRouter(prefix="/api/records", tags=["records"])
+
+_OTHER_MEDIA = ("application/ld+json", "text/turtle", "application/rdf+xml")
 
 RecordId = Annotated[str, Path(max_length=160, description="The record's internal id.")]
 
@@ -53,6 +58,8 @@ class RecordOut(BaseModel):
     provenance: Provenance
     findings: list[FindingOut]
     quality_score: float | None
+    citation: dict[str, str]
+    """How to cite the record (art. 24): GB/T 7714 and DataCite styles."""
 
 
 @router.get("/by-cstr/{cstr:path}", response_model=RecordOut)
@@ -78,12 +85,31 @@ def by_cstr(
     return record_response(stored)
 
 
-@router.get("/{record_id}", response_model=RecordOut)
-def by_id(record_id: RecordId, db: DbDep) -> RecordOut:
+@router.get(
+    "/{record_id}",
+    response_model=RecordOut,
+    name="record_by_id",
+    responses={200: {"content": {m: {} for m in _OTHER_MEDIA}}},
+)
+def by_id(
+    request: Request,
+    record_id: RecordId,
+    db: DbDep,
+    format: Annotated[
+        str | None,
+        Query(
+            description="`json` (default), `schema.org`, `jsonld`, `turtle` or `rdf`; "
+            "else chosen by the Accept header."
+        ),
+    ] = None,
+) -> RecordOut | Response:
+    fmt = negotiate(request, format, default="json")
     with db.session() as session:
         stored = get_record(session, record_id)
     if stored is None:
         raise NotFound(f"no record with id {record_id!r}")
+    if fmt != "json" and not stored.record.deleted:
+        return record_representation(request, stored, fmt)
     return record_response(stored)
 
 
@@ -124,6 +150,7 @@ def record_response(stored: StoredRecord) -> RecordOut:
         ),
         findings=[FindingOut(**f.model_dump(mode="json")) for f in stored.findings],
         quality_score=stored.quality_score,
+        citation=citations(record),
     )
 
 

@@ -1,0 +1,149 @@
+"""The catalogue for machines: DCAT-AP, schema.org, OAI-PMH and CSTR resolution.
+
+Other aggregators harvest the portal (regulation art. 18) and users cite records
+by identifier (art. 24). Representations are chosen by ``?format=`` or, failing
+that, by the ``Accept`` header, so the same URL serves people's tools and RDF
+crawlers alike.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy import func, select
+from starlette.routing import NoMatchFound
+
+from harvester.store.models import RecordRow
+from harvester.store.records import StoredRecord, find_by_cstr
+from mappings.errors import IdentifierError
+from mappings.record import Record
+from mappings.serialize.dcat_ap import (
+    FORMAT_ALIASES,
+    MEDIA_TYPES,
+    CataloguePage,
+    catalogue_graph,
+    record_graph,
+    serialize,
+)
+from mappings.serialize.schema_org import schema_org
+from search_api.deps import DbDep
+from search_api.errors import InvalidParameter, NotFound
+from search_api.oai_pmh import Provider, oai_arguments
+
+router = APIRouter(tags=["exports"])
+
+RDF_MEDIA = {name: media for media, name in MEDIA_TYPES.items()}
+SCHEMA_ORG = "schema.org"
+MAX_PAGE_SIZE = 1000
+
+
+def negotiate(request: Request, fmt: str | None, *, default: str) -> str:
+    """``json``, ``schema.org`` or an rdflib format name, from ``?format=`` or ``Accept``."""
+    if fmt is not None:
+        key = fmt.lower()
+        if key in {"json", SCHEMA_ORG, "schemaorg"}:
+            return "schema.org" if key != "json" else "json"
+        if key in FORMAT_ALIASES:
+            return FORMAT_ALIASES[key]
+        known = sorted({"json", SCHEMA_ORG, *FORMAT_ALIASES})
+        raise InvalidParameter("format", f"unknown format {fmt!r}; use one of {known}")
+    accept = request.headers.get("accept", "")
+    for part in accept.split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in MEDIA_TYPES:
+            return MEDIA_TYPES[media]
+    return default
+
+
+def record_representation(request: Request, stored: StoredRecord, fmt: str) -> Response:
+    """A record as DCAT-AP RDF or schema.org JSON-LD (JSON is the records route's own)."""
+    record = stored.record
+    base = str(request.base_url).rstrip("/")
+    if fmt == SCHEMA_ORG:
+        return JSONResponse(
+            schema_org(record, url=f"{base}/records/{record.id}"),
+            media_type="application/ld+json",
+        )
+    text = serialize(record_graph(record, base), fmt)
+    return Response(text, media_type=f"{RDF_MEDIA[fmt]}; charset=utf-8")
+
+
+@router.get("/catalogue", response_class=Response)
+def catalogue(
+    request: Request,
+    db: DbDep,
+    page: Annotated[int, Query(ge=1, description="Hydra page number, from 1.")] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
+    format: Annotated[
+        str | None, Query(description="`jsonld`, `turtle` or `rdf`; else by Accept.")
+    ] = None,
+) -> Response:
+    """The whole federated catalogue as a DCAT-AP 3 ``dcat:Catalog``, paged with Hydra."""
+    fmt = negotiate(request, format, default="json-ld")
+    if fmt not in RDF_MEDIA:
+        raise InvalidParameter("format", "the catalogue is offered as jsonld, turtle or rdf")
+    live = RecordRow.deleted.is_(False)
+    with db.session() as session:
+        total = session.scalar(select(func.count()).select_from(RecordRow).where(live)) or 0
+        rows = session.scalars(
+            select(RecordRow.data)
+            .where(live)
+            .order_by(RecordRow.id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        ).all()
+    info = CataloguePage(str(request.base_url).rstrip("/"), page, page_size, total)
+    if page > info.last_page:
+        raise NotFound(f"page {page} is past the last page ({info.last_page})")
+    graph = catalogue_graph((Record.model_validate(data) for data in rows), info)
+    return Response(serialize(graph, fmt), media_type=f"{RDF_MEDIA[fmt]}; charset=utf-8")
+
+
+@router.api_route("/oai", methods=["GET", "POST"], response_class=Response)
+async def oai(request: Request, db: DbDep) -> Response:
+    """OAI-PMH 2.0 over the federated catalogue: sets ``platform:<id>`` and ``kind:<kind>``."""
+    if request.method == "POST":
+        form = await request.form()
+        args = oai_arguments({k: form.getlist(k) for k in form})
+    else:
+        args = oai_arguments({k: request.query_params.getlist(k) for k in request.query_params})
+    provider = Provider(db, str(request.url_for("oai")))
+    body = provider.respond(args)
+    return Response(body, media_type="text/xml; charset=utf-8")
+
+
+@router.get("/cstr/{identifier:path}", status_code=303, response_class=RedirectResponse)
+def resolve_cstr(
+    request: Request,
+    identifier: str,
+    db: DbDep,
+    redirect: Annotated[
+        str | None, Query(description="`source`: go to the platform's landing page instead.")
+    ] = None,
+) -> RedirectResponse:
+    """Resolve any accepted spelling of a CSTR to the record page (303 See Other)."""
+    if redirect not in {None, "source"}:
+        raise InvalidParameter("redirect", "the only accepted value is 'source'")
+    try:
+        with db.session() as session:
+            stored = find_by_cstr(session, identifier)
+    except IdentifierError as exc:
+        raise InvalidParameter("identifier", exc.message) from exc
+    if stored is None:
+        raise NotFound(f"no record with CSTR {identifier!r}")
+    record = stored.record
+    if redirect == "source":
+        if not record.landing_page:
+            raise NotFound(f"record {record.id!r} names no landing page at its source")
+        return RedirectResponse(record.landing_page, status_code=303)
+    return RedirectResponse(record_page_url(request, record.id), status_code=303)
+
+
+def record_page_url(request: Request, record_id: str) -> str:
+    """The record's web page when the app serves pages, else its API representation."""
+    try:
+        return str(request.app.url_path_for("record_page", record_id=record_id))
+    except NoMatchFound:
+        return str(request.app.url_path_for("record_by_id", record_id=record_id))
