@@ -61,6 +61,13 @@ class NoRecordsMatch(OAIError):
 
 def parse_reply(content: bytes, status: int, url: str) -> etree._Element:
     """The ``<OAI-PMH>`` root of a reply; OAI errors raised as their exception types."""
+    if b"<!ENTITY" in content:
+        # Checked before parsing so an expansion bomb is named as such, not as a syntax
+        # error from libxml2's amplification guard; escaped text can never contain it.
+        raise ProtocolError(
+            f"OAI-PMH reply from {url} (HTTP {status}) declares XML entities, which are "
+            "refused for safety (possible external-entity or entity-expansion attack)"
+        )
     try:
         root = parse_xml(content, f"OAI-PMH reply from {url} (HTTP {status})")
     except MappingError as exc:
