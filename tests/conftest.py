@@ -43,23 +43,39 @@ def _admin(url: str) -> Engine:
     return create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A database of this test process's own (xdist workers and parallel runs never meet),
-    dropped when the session ends."""
-    url = f"{POSTGRES_URL}_{os.getpid()}"
+def fresh_postgres(suffix: str) -> str:
+    """URL of an empty PostgreSQL database owned by this test process (created if need be)."""
+    url = f"{POSTGRES_URL}_{os.getpid()}{suffix}"
     name = url.rsplit("/", 1)[1]
     admin = _admin(url)
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # pragma: no cover - environment problem, said plainly
         pytest.fail(f"PostgreSQL not reachable at {POSTGRES_URL} (run `bash .ci/services`): {exc}")
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    finally:
+        admin.dispose()
+    _CREATED.append(url)
+    return url
+
+
+_CREATED: list[str] = []
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the databases this process made: parallel runs never see each other's."""
+    for url in _CREATED:
+        admin = _admin(url)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """This process's own database for the ``database_url`` fixture."""
+    return fresh_postgres("")
 
 
 def _empty(url: str) -> None:

@@ -9,7 +9,6 @@ store all show up as a difference.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -30,7 +29,7 @@ from harvester.store import Database
 from sharenet.cli import main
 from sharenet.demo.catalogue import load_manifest
 from sharenet.settings import Settings
-from tests.conftest import POSTGRES_URL, _reset_postgres
+from tests.conftest import fresh_postgres
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -45,9 +44,7 @@ def store_url(request: pytest.FixtureRequest) -> str | None:
     """The demo's store: the SQLite default, or a PostgreSQL database of this module's own."""
     if request.param == "sqlite":
         return None
-    url = f"{POSTGRES_URL}_demo_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    _reset_postgres(url)
-    return url
+    return fresh_postgres("_demo")
 
 
 def _cli(store_url: str | None) -> list[str]:
