@@ -1,0 +1,95 @@
+"""Wiring the web application into a deployment: its store, engine, harvests and scheduler.
+
+``search_api`` knows nothing of the scheduler or the CLI; the hooks of
+:class:`search_api.config.ApiConfig` are filled in here.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from harvester.errors import ConfigError
+from harvester.protocols import adapter_path
+from harvester.scheduler import AlreadyRunning, HarvestScheduler, parse_schedule
+from harvester.store import Database
+from harvester.store.runs import reap_dead_runs
+from indexer.base import SearchBackend
+from search_api.config import ApiConfig, TriggerHarvest
+from sharenet.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def validate_source(fields: Mapping[str, Any]) -> None:
+    """A source's protocol must have an adapter and its schedule must parse."""
+    adapter_path(str(fields.get("protocol", "")))
+    schedule = fields.get("schedule")
+    if schedule:
+        parse_schedule(str(schedule))
+    if not isinstance(fields.get("config", {}), Mapping):
+        raise ConfigError("a source's config must be a JSON object")
+
+
+def api_config(
+    settings: Settings,
+    db: Database,
+    backend: SearchBackend,
+    *,
+    scheduler: HarvestScheduler | None = None,
+) -> ApiConfig:
+    """With a scheduler, the API triggers through it and shows its plans; else harvests run
+    in a thread of the API process (the embedded setup without scheduling)."""
+    if scheduler is not None:
+        return ApiConfig(
+            db=db,
+            backend=backend,
+            trigger_harvest=lambda source_id: _via_scheduler(scheduler, source_id),
+            next_run=scheduler.next_run,
+            validate_source=validate_source,
+            sources_changed=scheduler.sync_jobs,
+        )
+    return ApiConfig(
+        db=db,
+        backend=backend,
+        trigger_harvest=threaded_trigger(settings, db),
+        validate_source=validate_source,
+    )
+
+
+def _via_scheduler(scheduler: HarvestScheduler, source_id: str) -> int | None:
+    scheduler.trigger(source_id)
+    return None
+
+
+def threaded_trigger(settings: Settings, db: Database) -> TriggerHarvest:
+    """Start a harvest in a background thread; refuse while one of the source is live."""
+    from sharenet.pipeline import run_harvest
+
+    busy: set[str] = set()
+    guard = threading.Lock()
+
+    def trigger(source_id: str) -> int | None:
+        with db.session() as session:
+            _reaped, live = reap_dead_runs(session, source_id)
+        with guard:
+            if live or source_id in busy:
+                raise AlreadyRunning(f"source {source_id!r} is being harvested right now")
+            busy.add(source_id)
+
+        def work() -> None:
+            try:
+                report = run_harvest(settings, source_id, trigger="api")
+                log.info("harvest %s ended %s (run %s)", source_id, report.status, report.run_id)
+            except Exception:
+                log.exception("harvest %s could not run", source_id)
+            finally:
+                with guard:
+                    busy.discard(source_id)
+
+        threading.Thread(target=work, name=f"harvest-{source_id}", daemon=True).start()
+        return None
+
+    return trigger
