@@ -6,12 +6,16 @@ from typing import Any
 
 import click
 
+from harvester.check import CheckedItem, check_source
 from harvester.errors import ConfigError
+from harvester.http import make_client
 from harvester.protocols import ADAPTERS
 from harvester.registry import load_registry, seed, validate_url
 from harvester.store.runs import latest_run
 from harvester.store.sources import add_source, list_sources
+from mappings.formats.jsonspec import load_config
 from sharenet.context import open_database
+from sharenet.pipeline import http_options
 from sharenet.settings import Settings
 
 
@@ -49,7 +53,12 @@ def list_(settings: Settings) -> None:
 @click.option("--url", required=True, help="The endpoint (OAI-PMH base URL, API URL).")
 @click.option("--metadata-prefix", default=None, help="OAI-PMH metadataPrefix (oai-pmh).")
 @click.option("--set", "sets", multiple=True, help="OAI-PMH set to harvest (repeatable).")
-@click.option("--config", "adapter_config", default=None, help="JSON adapter configuration.")
+@click.option(
+    "--config",
+    "adapter_config",
+    default=None,
+    help="JSON adapter configuration: a name in mappings/platforms/ (json), checked now.",
+)
 @click.option("--name-zh", default="", help="Chinese name.")
 @click.option("--name-en", default="", help="English name.")
 @click.option("--platform", default=None, help="Platform id (default: the source id).")
@@ -83,6 +92,7 @@ def add(
     if protocol == "json":
         if not adapter_config:
             raise ConfigError("--config NAME is required for a json source")
+        load_config(adapter_config)
         config["config"] = adapter_config
     db = open_database(settings)
     try:
@@ -115,3 +125,54 @@ def seed_(settings: Settings) -> None:
     finally:
         db.dispose()
     click.echo(f"{platforms} platforms, {added} new sources")
+
+
+@sources.command()
+@click.argument("source_id")
+@click.option("--limit", default=10, show_default=True, help="Records to print in full.")
+@click.pass_obj
+def check(settings: Settings, source_id: str, limit: int) -> None:
+    """Fetch, map and judge the first page of a source; store nothing.
+
+    What to run before enabling a source: every mapped record is printed with its
+    findings, and a payload that does not map is printed with the reason.
+    """
+    db = open_database(settings)
+    try:
+        with make_client(http_options(settings)) as client:
+            report = check_source(
+                db, source_id, client=client, freshness_days=settings.freshness_days
+            )
+    finally:
+        db.dispose()
+    for index, item in enumerate(report.items):
+        if index >= limit:
+            click.echo(f"... {len(report.items) - limit} more records on this page not shown")
+            break
+        _echo_checked(item)
+    for identifier, reason in report.errors:
+        click.echo(f"! {identifier}: {reason}")
+    mapped = sum(1 for item in report.items if item.record is not None)
+    failed = sum(1 for item in report.items if item.error) + len(report.errors)
+    total = f" of {report.total}" if report.total is not None else ""
+    more = "; more pages follow" if report.more else ""
+    click.echo(
+        f"{source_id}: first page: {len(report.items)} items{total}, {mapped} mapped, "
+        f"{failed} failed{more}. Nothing was stored."
+    )
+
+
+def _echo_checked(item: CheckedItem) -> None:
+    payload = item.payload
+    if payload.deleted:
+        click.echo(f"= {payload.source_identifier}: deleted at the source")
+        return
+    if item.record is None:
+        click.echo(f"! {payload.source_identifier}: {item.error}")
+        return
+    click.echo(f"= {payload.source_identifier} ({payload.format})")
+    click.echo(item.record.model_dump_json(indent=2, exclude_defaults=True))
+    score = f"{item.score:.2f}" if item.score is not None else "-"
+    click.echo(f"  findings ({len(item.findings)}, score {score}):")
+    for finding in item.findings:
+        click.echo(f"  [{finding.level.value}] {finding.rule}: {finding.message_en}")
