@@ -133,6 +133,8 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    announce_length: bool = True
+    """False: no Content-Length, the body ends when the connection closes."""
 
 
 Handler = Callable[[dict[str, str]], Reply]
@@ -158,7 +160,8 @@ class ReplayServer:
                     headers = {"Content-Type": "text/xml; charset=utf-8", **reply.headers}
                     for key, value in headers.items():
                         self.send_header(key, value)
-                    self.send_header("Content-Length", str(len(reply.body)))
+                    if reply.announce_length:
+                        self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
                     self.wfile.write(reply.body)
                 except (BrokenPipeError, ConnectionResetError):
@@ -217,7 +220,9 @@ def snapshot(db: Database, source: str) -> dict[str, tuple[str, bool, datetime, 
     """Everything a harvest could alter about a source's stored records."""
     with db.session() as session:
         rows = session.scalars(select(RecordRow).where(RecordRow.source == source))
-        return {r.source_identifier: (r.content_hash, r.deleted, r.changed_at, r.data) for r in rows}
+        return {
+            r.source_identifier: (r.content_hash, r.deleted, r.changed_at, r.data) for r in rows
+        }
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:

@@ -70,7 +70,9 @@ def _harvest_against(
     server = _serve(listing)
     with db.session() as session:
         update_source(session, "src", url=server.url)
-    options = HttpOptions(timeout=float(http.get("timeout", 5)), retries=int(http.get("retries", 2)))
+    options = HttpOptions(
+        timeout=float(http.get("timeout", 5)), retries=int(http.get("retries", 2))
+    )
     slept: list[float] = []
     client = make_client(options, sleep=slept.append)
     try:
@@ -111,7 +113,7 @@ def test_bad_resumption_token_restarts_from_the_checkpointed_from(
 ) -> None:
     """A checkpoint whose token expired: the listing starts over from its ``from``."""
     expired = _zenodo(realdata, "ListRecords_badResumptionToken_http422.xml")
-    report, server = _harvest_against(
+    report, _ = _harvest_against(
         db, lambda a: expired if "resumptionToken" in a else GOOD_PAGE, full=False
     )
     # not expired here: _harvest_against ran a plain incremental harvest
@@ -139,7 +141,7 @@ def test_a_token_that_never_works_fails_after_bounded_restarts(
     paged = oai_reply(
         "<ListRecords>" + record_xml(1) + "<resumptionToken>t1</resumptionToken></ListRecords>"
     )
-    report, server = _harvest_against(db, lambda a: expired if "resumptionToken" in a else paged)
+    report, _ = _harvest_against(db, lambda a: expired if "resumptionToken" in a else paged)
     _failed_with(report, "badResumptionToken", "gave up after 2 restarts")
 
 
