@@ -10,16 +10,21 @@ naming the path and the page, and the pages before stay stored.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
+from harvester.protocols.base import SourceSpec, Window
+from harvester.protocols.jsonapi import JsonAdapter
 from harvester.runs import RunOptions, harvest
 from harvester.store import Database
 from harvester.store.records import count_records, get_record, live_identifiers
 from harvester.store.sources import add_source
+from mappings.formats.jsonspec import config_path
 from mappings.record import record_id
 from tests.harvester.json_platforms import STYLES, PlatformServer
 
@@ -131,3 +136,26 @@ def test_reply_breaking_its_shape_fails_the_run_and_keeps_earlier_pages(
     assert "not the list of records" in report.error
     with db.session() as session:
         assert count_records(session, source=source, include_deleted=True) == PAGE
+
+
+def test_next_link_paging(tmp_path: Path, realdata: Path) -> None:
+    """The ``next_link`` style follows the reply's links; shown on the DataCite server."""
+    config = json.loads(config_path("datacite").read_text("utf-8"))
+    config["name"] = "datacite-links"
+    config["paging"] = {"style": "next_link", "next": "links.next", "size_param": "page[size]"}
+    path = tmp_path / "datacite-links.json"
+    path.write_text(json.dumps(config), "utf-8")
+    server = PlatformServer(tmp_path, "datacite", realdata)
+    try:
+        server.populate(COUNT, OLD)
+        spec = SourceSpec(
+            "links", "links", "json", server.url, {"config": str(path), "page_size": 4}
+        )
+        with httpx.Client() as client:
+            pages = list(JsonAdapter(spec, client).pages(Window(), None))
+    finally:
+        server.stop()
+    assert [len(p.items) for p in pages] == [4, 4, 3]
+    assert [p.items[0].format for p in pages] == ["datacite"] * 3
+    cursors = [r["query"].get("page[cursor]") for r in server.requests()]  # type: ignore[union-attr]
+    assert cursors[0] is None and len(set(cursors)) == 3
