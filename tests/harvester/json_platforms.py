@@ -302,7 +302,7 @@ class PlatformServer:
     """The server process for one style; its catalogue and request log live in files."""
 
     def __init__(self, directory: Path, style: str, realdata: Path) -> None:
-        self.style = STYLES[style] if style in STYLES else None
+        self.style = STYLES.get(style)
         self.name = style
         self.realdata = realdata
         self.state_file = directory / f"{style}-state.json"
