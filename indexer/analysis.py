@@ -74,6 +74,11 @@ def parse_query_text(text: str) -> QueryText:
     return QueryText(terms, ids)
 
 
+def han_runs(text: str) -> list[str]:
+    """The runs of adjacent Han characters in ``text``."""
+    return _HAN_RUN.findall(text)
+
+
 def han_bigrams(text: str) -> list[str]:
     """Overlapping bigrams of every run of Han characters (a lone character is its own gram)."""
     grams: list[str] = []

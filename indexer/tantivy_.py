@@ -45,7 +45,7 @@ from indexer.tantivy_schema import (
 )
 from mappings.record import Record
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump on any change to :mod:`indexer.tantivy_schema` that needs re-indexing."""
 MARKER = "sharenet-index.json"
 LINK = "current"
@@ -234,16 +234,14 @@ class TantivyBackend(SearchBackend):
 
     def search(self, query: Query) -> Page:
         page, size, offset = window(query.page, query.size)
-        text = self._queries.text_query(parse_query_text(query.text))
+        parsed = parse_query_text(query.text)
+        text = self._queries.text_query(parsed)
         full = self._queries.combine(text, self._queries.filter_query(query.filters))
         searcher = self._current().searcher()
         result = searcher.search(full, limit=max(size, 1), offset=offset, **_order(query))
         hits: list[Hit] = []
-        highlighter = (
-            Highlighter(searcher, self._schema, text)
-            if query.highlight and text is not None and size
-            else None
-        )
+        marks = self._queries.highlight_query(parsed) if query.highlight and size else None
+        highlighter = Highlighter(searcher, self._schema, marks) if marks is not None else None
         for key, address in result.hits[:size]:
             doc = from_tantivy(searcher.doc(address))
             hits.append(

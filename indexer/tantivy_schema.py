@@ -4,8 +4,11 @@ Text fields come in two analyses. ``*_zh`` fields (Chinese, and any language
 other than English) use one token per Han character, other scripts' words whole,
 lower-cased: a word of any length is a phrase over its characters, exact and in
 order. ``*_en`` fields use English stemming, so "glaciers" finds "glacier". The
-``bigrams`` field holds Han bigrams with frequencies only: it never decides
-whether a record matches, it lifts records where the query's words occur often.
+``*_bg`` fields hold the overlapping bigrams of every run of Han characters, in
+order: a Chinese word of two or more characters is asked as a phrase of its
+bigrams, which is exactly "these characters, adjacent, in this order" (as a
+phrase over ``*_zh`` characters would be) but reads far shorter posting lists
+and scores by word-like statistics. Single characters and highlighting use ``*_zh``.
 
 Every query is built here as tantivy query objects from the words and phrases of
 :func:`indexer.analysis.parse_query_text`; no user text reaches a query parser.
@@ -22,7 +25,7 @@ from typing import Any, ClassVar
 import tantivy
 from tantivy import Occur, Query
 
-from indexer.analysis import QueryText, han_bigrams, mark_html
+from indexer.analysis import HAN, QueryText, han_bigrams, han_runs, mark_html
 from indexer.base import FACETS, Filters
 
 CJK = "sharenet_cjk"
@@ -30,9 +33,7 @@ EN = "sharenet_en"
 
 TEXT_WEIGHTS: dict[str, float] = {"title": 3.0, "keywords": 2.0, "description": 1.0}
 """A title match counts three times a description match (same weights as the cluster)."""
-BIGRAM_WEIGHT = 0.5
 IDENTIFIER_BOOST = 100.0
-MAX_BIGRAMS = 16
 STRING_FACETS = tuple(f for f in FACETS if f != "year")
 NO_TITLE = "\U0010ffff"
 """Sort key of untitled records: after every title."""
@@ -74,7 +75,7 @@ def build_schema() -> tantivy.Schema:
     for name in TEXT_WEIGHTS:
         sb.add_text_field(f"{name}_zh", tokenizer_name=CJK)
         sb.add_text_field(f"{name}_en", tokenizer_name=EN)
-    sb.add_text_field("bigrams", tokenizer_name="whitespace", index_option="freq")
+        sb.add_text_field(f"{name}_bg", tokenizer_name="whitespace")
     sb.add_text_field("suggest", tokenizer_name=CJK)
     for facet in STRING_FACETS:
         sb.add_text_field(facet, tokenizer_name="raw", fast=True, index_option="basic")
@@ -100,17 +101,14 @@ def to_tantivy(doc: dict[str, Any]) -> tantivy.Document:
     out.add_bytes("doc", json.dumps(doc, ensure_ascii=False).encode("utf-8"))
     for key in doc["identifiers"]:
         out.add_text("ids", key)
-    han: list[str] = []
     for name in TEXT_WEIGHTS:
-        zh = _texts(doc, name, "zh") + _texts(doc, name, "")
-        en = _texts(doc, name, "en")
-        for text in zh:
+        for text in _texts(doc, name, "zh") + _texts(doc, name, ""):
             out.add_text(f"{name}_zh", text)
-            han.extend(han_bigrams(text))
-        for text in en:
+            grams = han_bigrams(text)
+            if grams:
+                out.add_text(f"{name}_bg", " ".join(grams))
+        for text in _texts(doc, name, "en"):
             out.add_text(f"{name}_en", text)
-    if han:
-        out.add_text("bigrams", " ".join(han))
     for text in (doc["title_zh"], doc["title_en"], doc["title"]):
         if text:
             out.add_text("suggest", text)
@@ -159,21 +157,22 @@ class QueryBuilder:
 
     def text_query(self, parsed: QueryText) -> Query | None:
         """Every word or phrase must match some text field; ``None`` matches everything."""
-        clauses: list[tuple[Occur, Query]] = []
-        grams: list[str] = []
-        for term in parsed.terms:
-            clause = self._term_clause(term.text, term.has_han)
-            if clause is not None:
-                clauses.append((Occur.Must, clause))
-                grams.extend(han_bigrams(term.text))
-        for gram in list(dict.fromkeys(grams))[:MAX_BIGRAMS]:
-            term_q = Query.term_query(self.schema, "bigrams", gram, index_option="freq")
-            clauses.append((Occur.Should, Query.boost_query(term_q, BIGRAM_WEIGHT)))
+        clauses = [(Occur.Must, c) for t in parsed.terms for c in self._term_clauses(t.text)]
         text = Query.boolean_query(clauses) if clauses else None
         ident = self._identifier_query(parsed)
         if ident is None or text is None:
             return text or ident
         return Query.boolean_query([(Occur.Should, ident), (Occur.Should, text)])
+
+    def highlight_query(self, parsed: QueryText) -> Query | None:
+        """The words to mark: characters and words of ``*_zh``, stems of ``*_en`` (never run)."""
+        clauses: list[tuple[Occur, Query]] = []
+        for term in parsed.terms:
+            for field, words in self._field_words(term.text, term.has_han):
+                query = self._phrase(field, words)
+                if query is not None:
+                    clauses.append((Occur.Should, query))
+        return Query.boolean_query(clauses) if clauses else None
 
     def _identifier_query(self, parsed: QueryText) -> Query | None:
         if not parsed.identifiers:
@@ -181,15 +180,38 @@ class QueryBuilder:
         ids = Query.term_set_query(self.schema, "ids", list(parsed.identifiers))
         return Query.boost_query(Query.const_score_query(ids, 1.0), IDENTIFIER_BOOST)
 
-    def _term_clause(self, text: str, has_han: bool) -> Query | None:
-        alternatives: list[tuple[Occur, Query]] = []
+    def _term_clauses(self, text: str) -> list[Query]:
+        """One clause per Han run (a bigram phrase) and one for the rest of the term."""
+        clauses: list[Query | None] = []
+        for run in han_runs(text):
+            if len(run) == 1:
+                fields = [(f"{n}_zh", [(0, run)]) for n in TEXT_WEIGHTS]
+            else:
+                grams = list(enumerate(han_bigrams(run)))
+                fields = [(f"{n}_bg", grams) for n in TEXT_WEIGHTS]
+            clauses.append(self._any_field(fields))
+        rest = HAN.sub(" ", text)
+        if rest.strip():
+            clauses.append(self._any_field(self._field_words(rest, has_han=False)))
+        return [c for c in clauses if c is not None]
+
+    def _field_words(self, text: str, has_han: bool) -> list[tuple[str, list[tuple[int, str]]]]:
         cjk = self.tokens(CJK, text)
         en = [] if has_han else self.tokens(EN, text)
-        for name, weight in TEXT_WEIGHTS.items():
-            for field, words in ((f"{name}_zh", cjk), (f"{name}_en", en)):
-                query = self._phrase(field, words)
-                if query is not None:
-                    alternatives.append((Occur.Should, Query.boost_query(query, weight)))
+        return [
+            (f"{n}_{lang}", words)
+            for n in TEXT_WEIGHTS
+            for lang, words in (("zh", cjk), ("en", en))
+        ]
+
+    def _any_field(self, fields: list[tuple[str, list[tuple[int, str]]]]) -> Query | None:
+        """Matches in any of the fields, each weighted by its kind (title, keywords …)."""
+        alternatives: list[tuple[Occur, Query]] = []
+        for field, words in fields:
+            query = self._phrase(field, words)
+            if query is not None:
+                weight = TEXT_WEIGHTS[field.rsplit("_", 1)[0]]
+                alternatives.append((Occur.Should, Query.boost_query(query, weight)))
         return Query.boolean_query(alternatives) if alternatives else None
 
     def _phrase(self, field: str, words: list[tuple[int, str]]) -> Query | None:
