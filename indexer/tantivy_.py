@@ -89,15 +89,16 @@ class TantivyBackend(SearchBackend):
     def _current(self) -> tantivy.Index:
         """The live generation's index, reopened if another process swapped it."""
         name = self._link_target()
+        if name is None:
+            with self._write_lock:
+                name = self._link_target()
+                if name is None:
+                    name = self._new_generation()[0]
+                    self._swap(name)
         live = self._live
         if live is not None and live.name == name:
             return live.index
         with self._open_lock:
-            if name is None:
-                with self._write_lock:
-                    name = self._link_target() or self._new_generation()[0]
-                    if self._link_target() is None:
-                        self._swap(name)
             live = self._live
             if live is None or live.name != name:
                 live = _Generation(name, self._open(self.root / name))
@@ -209,8 +210,8 @@ class TantivyBackend(SearchBackend):
 
     def rebuild(self, records: Iterable[Record]) -> int:
         """Fill a new generation, then swap it in; on failure the live index is untouched."""
+        self._current()  # searches during a first build see an empty index, not an error
         with self._write_lock:
-            self.root.mkdir(parents=True, exist_ok=True)
             previous = self._link_target()
             name, index = self._new_generation()
             written = 0
