@@ -88,13 +88,7 @@ class TantivyBackend(SearchBackend):
 
     def _current(self) -> tantivy.Index:
         """The live generation's index, reopened if another process swapped it."""
-        name = self._link_target()
-        if name is None:
-            with self._write_lock:
-                name = self._link_target()
-                if name is None:
-                    name = self._new_generation()[0]
-                    self._swap(name)
+        name = self._live_name()
         live = self._live
         if live is not None and live.name == name:
             return live.index
@@ -104,6 +98,17 @@ class TantivyBackend(SearchBackend):
                 live = _Generation(name, self._open(self.root / name))
                 self._live = live
             return live.index
+
+    def _live_name(self) -> str:
+        """The live generation, an empty one created if there is none yet."""
+        name = self._link_target()
+        if name is None:
+            with self._write_lock:
+                name = self._link_target()
+                if name is None:
+                    name = self._new_generation()[0]
+                    self._swap(name)
+        return name
 
     def _link_target(self) -> str | None:
         try:
@@ -210,7 +215,7 @@ class TantivyBackend(SearchBackend):
 
     def rebuild(self, records: Iterable[Record]) -> int:
         """Fill a new generation, then swap it in; on failure the live index is untouched."""
-        self._current()  # searches during a first build see an empty index, not an error
+        self._live_name()  # searches during a first build see an empty index, not an error
         with self._write_lock:
             previous = self._link_target()
             name, index = self._new_generation()
