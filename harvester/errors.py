@@ -12,7 +12,8 @@
         ├── ConfigError                a source or adapter configuration is invalid
         ├── UnknownSource              no source with that id (HTTP 404)
         ├── UnknownPlatform            no platform with that id (HTTP 404)
-        └── StoreError                 the database cannot be opened or migrated
+        ├── StoreError                 the database cannot be opened or migrated
+        └── StateConflict              a change the record's current state forbids (HTTP 409)
 """
 
 from __future__ import annotations
@@ -69,3 +70,10 @@ class StoreError(HarvestError):
 class UnknownPlatform(HarvestError):
     code = "unknown_platform"
     http_status = 404
+
+
+class StateConflict(HarvestError):
+    """E.g. answering a complaint that was never forwarded, or closing one twice."""
+
+    code = "state_conflict"
+    http_status = 409

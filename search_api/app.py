@@ -75,7 +75,6 @@ async def _observe(
             "status": response.status_code,
             "duration_ms": round(elapsed * 1000, 2),
             "token_id": principal.token_id if principal is not None else None,
-            "client": request.client.host if request.client else None,
         },
     )
     return response

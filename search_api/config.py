@@ -9,12 +9,13 @@ the deployment does not offer that power, and the API says so plainly.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from harvester.store import Database
 from indexer.base import SearchBackend
+from search_api.service.recorder import ServiceRecorder
 
 TriggerHarvest = Callable[[str], int | None]
 """``source id -> run id`` of the harvest it started (``None`` if not known yet).
@@ -40,6 +41,8 @@ class ApiConfig:
     next_run: NextRun | None = None
     validate_source: ValidateSource | None = None
     sources_changed: SourcesChanged | None = None
+    service: ServiceRecorder = field(default_factory=ServiceRecorder)
+    """Counts searches, views, resolutions and follow-throughs, anonymously (issue 10)."""
     title: str = "ShareNet"
     max_query_length: int = 500
     """Longer search queries are refused with a 422: no engine needs 10 kB to find a record."""

@@ -13,6 +13,7 @@ from harvester.store import (
     linkcheck_models,
     models,
     run_models,
+    service_models,
 )
 
 metadata = models.Base.metadata
@@ -24,4 +25,5 @@ __all__ = [
     "linkcheck_models",
     "metadata",
     "run_models",
+    "service_models",
 ]

@@ -12,4 +12,7 @@ ROUTERS: list[str] = [
     "search_api.routes.metrics",
     "search_api.routes.compliance",
     "search_api.routes.exports",
+    "search_api.routes.service",
+    "search_api.routes.ratings",
+    "search_api.routes.complaints",
 ]

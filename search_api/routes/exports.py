@@ -17,6 +17,7 @@ from starlette.routing import NoMatchFound
 
 from harvester.store.models import RecordRow
 from harvester.store.records import StoredRecord, find_by_cstr
+from harvester.store.service import EventKind
 from mappings.errors import IdentifierError
 from mappings.record import Record
 from mappings.serialize.dcat_ap import (
@@ -31,6 +32,7 @@ from mappings.serialize.schema_org import schema_org
 from search_api.deps import DbDep
 from search_api.errors import InvalidParameter, NotFound
 from search_api.oai_pmh import Provider, oai_arguments
+from search_api.service.log import ServiceDep
 
 router = APIRouter(tags=["exports"])
 
@@ -119,6 +121,7 @@ def resolve_cstr(
     request: Request,
     identifier: str,
     db: DbDep,
+    service: ServiceDep,
     redirect: Annotated[
         str | None, Query(description="`source`: go to the platform's landing page instead.")
     ] = None,
@@ -134,6 +137,7 @@ def resolve_cstr(
     if stored is None:
         raise NotFound(f"no record with CSTR {identifier!r}")
     record = stored.record
+    service.used(record, EventKind.RESOLUTION)
     if redirect == "source":
         if not record.landing_page:
             raise NotFound(f"record {record.id!r} names no landing page at its source")

@@ -17,11 +17,13 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 
 from harvester.store.records import StoredRecord, find_by_cstr, get_record
+from harvester.store.service import EventKind
 from mappings.errors import IdentifierError
 from mappings.serialize.citation import citations
 from search_api.deps import DbDep
 from search_api.errors import Gone, InvalidParameter, NotFound
 from search_api.routes.exports import negotiate, record_representation
+from search_api.service.log import ServiceDep
 
 router = APIRouter(prefix="/api/records", tags=["records"])
 
@@ -73,6 +75,7 @@ def by_cstr(
         ),
     ],
     db: DbDep,
+    service: ServiceDep,
 ) -> RecordOut:
     """The record registered under a CSTR, however the CSTR is spelled."""
     try:
@@ -82,7 +85,9 @@ def by_cstr(
         raise InvalidParameter("cstr", exc.message) from exc
     if stored is None:
         raise NotFound(f"no record with CSTR {cstr!r}")
-    return record_response(stored)
+    response = record_response(stored)
+    service.used(stored.record, EventKind.VIEW)
+    return response
 
 
 @router.get(
@@ -95,6 +100,7 @@ def by_id(
     request: Request,
     record_id: RecordId,
     db: DbDep,
+    service: ServiceDep,
     format: Annotated[
         str | None,
         Query(
@@ -108,9 +114,13 @@ def by_id(
         stored = get_record(session, record_id)
     if stored is None:
         raise NotFound(f"no record with id {record_id!r}")
-    if fmt != "json" and not stored.record.deleted:
-        return record_representation(request, stored, fmt)
-    return record_response(stored)
+    response = (
+        record_representation(request, stored, fmt)
+        if fmt != "json" and not stored.record.deleted
+        else record_response(stored)
+    )
+    service.used(stored.record, EventKind.VIEW)
+    return response
 
 
 @router.get("/{record_id}/raw", response_class=Response)

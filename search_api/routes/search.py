@@ -18,6 +18,7 @@ from indexer.base import FACETS, Filters, Page, SortOrder
 from indexer.base import Query as SearchQuery
 from search_api.deps import BackendDep, ConfigDep
 from search_api.errors import InvalidParameter
+from search_api.service.log import ServiceDep
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -70,6 +71,7 @@ def search(
     request: Request,
     config: ConfigDep,
     backend: BackendDep,
+    service: ServiceDep,
     q: Annotated[str, Query(description="Words in Chinese or English, a CSTR, a DOI.")] = "",
     platform: FilterValues = [],  # noqa: B006 - FastAPI copies defaults per request
     kind: FilterValues = [],  # noqa: B006
@@ -112,6 +114,7 @@ def search(
     started = time.perf_counter()
     result = backend.search(query)
     request.app.state.metrics.search_seconds.labels("search").observe(time.perf_counter() - started)
+    service.searched(text, result.hits)
     return _result(result)
 
 

@@ -1,0 +1,37 @@
+"""``INSERT … ON CONFLICT DO UPDATE`` on SQLite and PostgreSQL alike.
+
+Counters written on the request path by several API workers at once must not
+race: select-then-insert would fail one of two concurrent first hits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from harvester.store.models import Base
+
+
+def upsert(
+    session: Session,
+    model: type[Base],
+    values: Mapping[str, Any],
+    keys: Sequence[str],
+    *,
+    add: Sequence[str] = (),
+    replace: Sequence[str] = (),
+) -> None:
+    """Insert ``values``; on a clash of ``keys``, add the ``add`` columns to the stored row's
+    and overwrite the ``replace`` columns."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table).values(**values)
+    update: dict[str, Any] = {c: table.c[c] + stmt.excluded[c] for c in add}
+    update.update({c: stmt.excluded[c] for c in replace})
+    session.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=update))
