@@ -1,0 +1,86 @@
+"""Peak RSS of a large harvest: must stay flat as the record count grows.
+
+Writes ``--records`` oai_dc items (default 100,000), serves them with the real
+pyoai provider (``sharenet.demo.oai_server``, in its own process) on 127.0.0.1,
+harvests them into a temporary SQLite store (or ``--database-url``), and prints
+this process's current and peak RSS at every 10,000 records (so at 10k and 100k).
+
+    .venv/bin/python benchmarks/harvest_memory.py [--records 100000] [--batch-size 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from harvester.http import HttpOptions, make_client
+from harvester.runs import RunReport, harvest
+from harvester.store import Database
+from harvester.store.sources import add_source
+from sharenet.demo.oai_server import write_items
+from tests.harvester.oai_support import OaiServerProcess, dc_item
+
+
+def rss_mb() -> tuple[float, float]:
+    """(current, peak) resident set size of this process in MB."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    current = pages * resource.getpagesize() / 2**20
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return current, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--database-url", default=None)
+    opts = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        items = Path(tmp) / "items.jsonl"
+        write_items(
+            items,
+            [dc_item(n, f"2024-01-01T{n // 3600 % 24:02d}:00:00Z") for n in range(opts.records)],
+        )
+        url = opts.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        db = Database(url)
+        with OaiServerProcess(items, batch_size=opts.batch_size) as server:
+            with db.session() as session:
+                add_source(
+                    session,
+                    "bench",
+                    platform="ncdc",
+                    protocol="oai-pmh",
+                    url=server.url,
+                    config={"metadata_prefix": "oai_dc"},
+                )
+            next_mark = 10_000
+            start = time.perf_counter()
+
+            def progress(report: RunReport) -> None:
+                nonlocal next_mark
+                while report.processed >= next_mark:
+                    current, peak = rss_mb()
+                    rate = report.processed / (time.perf_counter() - start)
+                    print(
+                        f"{next_mark:>7} records: RSS {current:6.1f} MB, peak {peak:6.1f} MB "
+                        f"({rate:.0f} records/s)",
+                        flush=True,
+                    )
+                    next_mark += 10_000
+
+            current, peak = rss_mb()
+            print(f"start: RSS {current:.1f} MB, peak {peak:.1f} MB; store {url.split(':')[0]}")
+            with make_client(HttpOptions(timeout=120)) as client:
+                report = harvest(db, "bench", client=client, progress=progress)
+        db.dispose()
+        print(f"{report.status}: {report.counts.added} records in {report.duration:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
