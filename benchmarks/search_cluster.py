@@ -111,11 +111,9 @@ def timed(label: str, n: int, action: Callable[[], int]) -> None:
     print(f"{label:<40} {n / seconds:>10,.0f} docs/s  ({seconds:.1f} s)")
 
 
-def embedded(directory: Path) -> SearchBackend | None:
-    try:
-        from indexer.tantivy_ import TantivyBackend
-    except ImportError:
-        return None
+def embedded(directory: Path) -> SearchBackend:
+    from indexer.tantivy_ import TantivyBackend
+
     return TantivyBackend(directory)
 
 
@@ -141,9 +139,6 @@ def main() -> None:
         print(f"{'osmem search with facets':<40} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
         with tempfile.TemporaryDirectory() as tmp:
             engine = embedded(Path(tmp))
-            if engine is None:
-                print("embedded engine: indexer.tantivy_ not available yet")
-                return
             timed("embedded (tantivy) rebuild", len(records), partial(engine.rebuild, records))
             p50, p95 = latency(engine, args.queries)
             print(f"{'embedded search with facets':<40} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
