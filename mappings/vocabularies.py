@@ -99,3 +99,121 @@ def is_license(text: str) -> bool:
 
 def is_url(text: str | None) -> bool:
     return bool(text) and re.match(r"^https?://\S+$", (text or "").strip()) is not None
+
+
+# --- disciplines (GB/T 13745-2009 学科分类与代码) ----------------------------------------
+
+DISCIPLINES: dict[str, tuple[str, str]] = {
+    # A 自然科学
+    "110": ("数学", "Mathematics"),
+    "120": ("信息科学与系统科学", "Information and Systems Science"),
+    "130": ("力学", "Mechanics"),
+    "140": ("物理学", "Physics"),
+    "150": ("化学", "Chemistry"),
+    "160": ("天文学", "Astronomy"),
+    "170": ("地球科学", "Earth Sciences"),
+    "180": ("生物学", "Biology"),
+    "190": ("心理学", "Psychology"),
+    # B 农业科学
+    "210": ("农学", "Agronomy"),
+    "220": ("林学", "Forestry"),
+    "230": ("畜牧、兽医科学", "Animal Husbandry and Veterinary Science"),
+    "240": ("水产学", "Fishery Science"),
+    # C 医药科学
+    "310": ("基础医学", "Basic Medicine"),
+    "320": ("临床医学", "Clinical Medicine"),
+    "330": ("预防医学与公共卫生学", "Preventive Medicine and Public Health"),
+    "340": ("军事医学与特种医学", "Military and Special Medicine"),
+    "350": ("药学", "Pharmacy"),
+    "360": ("中医学与中药学", "Traditional Chinese Medicine and Pharmacology"),
+    # D 工程与技术科学
+    "410": ("工程与技术科学基础学科", "Basic Disciplines of Engineering and Technology"),
+    "413": ("信息与系统科学相关工程与技术", "Information and Systems Engineering"),
+    "416": ("自然科学相关工程与技术", "Engineering Related to the Natural Sciences"),
+    "420": ("测绘科学技术", "Surveying and Mapping"),
+    "430": ("材料科学", "Materials Science"),
+    "440": ("矿山工程技术", "Mining Engineering"),
+    "450": ("冶金工程技术", "Metallurgical Engineering"),
+    "460": ("机械工程", "Mechanical Engineering"),
+    "470": ("动力与电气工程", "Power and Electrical Engineering"),
+    "480": ("能源科学技术", "Energy Science and Technology"),
+    "490": ("核科学技术", "Nuclear Science and Technology"),
+    "510": ("电子与通信技术", "Electronics and Communication Technology"),
+    "520": ("计算机科学技术", "Computer Science and Technology"),
+    "530": ("化学工程", "Chemical Engineering"),
+    "535": ("产品应用相关工程与技术", "Product Application Engineering"),
+    "540": ("纺织科学技术", "Textile Science and Technology"),
+    "550": ("食品科学技术", "Food Science and Technology"),
+    "560": ("土木建筑工程", "Civil Engineering and Architecture"),
+    "570": ("水利工程", "Hydraulic Engineering"),
+    "580": ("交通运输工程", "Transportation Engineering"),
+    "590": ("航空、航天科学技术", "Aeronautics and Astronautics"),
+    "610": ("环境科学技术及资源科学技术", "Environmental and Resource Science and Technology"),
+    "620": ("安全科学技术", "Safety Science and Technology"),
+    "630": ("管理学", "Management Science"),
+    # E 人文与社会科学
+    "710": ("马克思主义", "Marxism"),
+    "720": ("哲学", "Philosophy"),
+    "730": ("宗教学", "Religious Studies"),
+    "740": ("语言学", "Linguistics"),
+    "750": ("文学", "Literature"),
+    "760": ("艺术学", "Art"),
+    "770": ("历史学", "History"),
+    "780": ("考古学", "Archaeology"),
+    "790": ("经济学", "Economics"),
+    "810": ("政治学", "Political Science"),
+    "820": ("法学", "Law"),
+    "830": ("军事学", "Military Science"),
+    "840": ("社会学", "Sociology"),
+    "850": ("民族学与文化学", "Ethnology and Cultural Studies"),
+    "860": ("新闻学与传播学", "Journalism and Communication"),
+    "870": ("图书馆、情报与文献学", "Library, Information and Documentation Science"),
+    "880": ("教育学", "Education"),
+    "890": ("体育科学", "Sports Science"),
+    "910": ("统计学", "Statistics"),
+}
+"""The 62 first-level disciplines, code -> (Chinese, English name).
+
+Written from memory of the 2009 edition, not copied from the standard: the
+Chinese names and codes are believed right; 413, 416 and 535 (new in 2009) and
+the English names are our own renderings, to be checked against the text of
+GB/T 13745-2009 before they are shown as official.
+"""
+
+# A code of 3, 5 or 7 digits (first, second, third level), then optionally a
+# label after a separator, or a Chinese label straight after the digits.
+_SUBJECT_CODE = re.compile(
+    r"^\s*(\d{3}(?:\d{2}){0,2})(?:[\s_\-–—:：/、.]+\S.*|[\u4e00-\u9fff].*)?$", re.S
+)
+
+
+def subject_code(text: str) -> str:
+    """The bare GB/T 13745 code of a labelled subject; other subjects unchanged (stripped).
+
+    ``170 地球科学``, ``140-物理学``, ``180_Biology`` and ``17050`` are
+    codes (the facet must not split one discipline by spelling); ``Ecology``,
+    ``FOS: Earth sciences`` and ``500 hPa`` (500 is no discipline) stay as
+    given. Only codes under a known first-level discipline count, so a number
+    that merely starts a free-text subject is not mistaken for one.
+    """
+    match = _SUBJECT_CODE.match(text)
+    if match and match[1][:3] in DISCIPLINES:
+        return match[1]
+    return text.strip()
+
+
+def is_discipline_code(text: str) -> bool:
+    """A GB/T 13745 code, bare (``170``) or labelled (``170-地球科学``)."""
+    match = _SUBJECT_CODE.match(text)
+    return bool(match and match[1][:3] in DISCIPLINES)
+
+
+def discipline_name(code: str, lang: str = "zh") -> str | None:
+    """The name of a first-level discipline code (``170`` -> 地球科学), for facet labels.
+
+    ``None`` for deeper codes (only the first level is tabled) and free text.
+    """
+    names = DISCIPLINES.get(code)
+    if names is None:
+        return None
+    return names[1] if lang == "en" else names[0]

@@ -18,7 +18,7 @@ from mappings.formats import MappingContext
 from mappings.identifiers import looks_like_cstr, normalise_cstr, normalise_doi
 from mappings.lang import lang_of
 from mappings.record import Agent, Identifier, Record, SourcePayload, record_id
-from mappings.vocabularies import is_url
+from mappings.vocabularies import is_url, subject_code
 
 _CSTR_INTENT = re.compile(r"^\s*(?:cstr\s*:|(?:https?://)?(?:www\.)?cstr\.cn/)", re.I)
 _SCHEMES = (
@@ -28,7 +28,6 @@ _SCHEMES = (
     (re.compile(r"^urn:", re.I), "URN"),
     (re.compile(r"^https?://", re.I), "URL"),
 )
-_GBT13745 = re.compile(r"^\s*\d{3}(?:\d{2}){0,2}(?:\s*[-–:：\s]\s*\S.*)?$")
 
 
 def blank_record(payload: SourcePayload, context: MappingContext) -> Record:
@@ -138,15 +137,17 @@ def _append(record: Record, identifier: Identifier) -> None:
         record.identifiers.append(identifier)
 
 
-def is_discipline_code(text: str) -> bool:
-    """A GB/T 13745 discipline code, bare (``170``) or labelled (``170-地球科学``)."""
-    return bool(_GBT13745.match(text))
-
-
 def finish(record: Record) -> Record:
-    """Last touches every format shares: a DOI resolves to the landing page."""
+    """Last touches every format shares.
+
+    A DOI resolves to the landing page. Subjects are normalised here, once for
+    every format, so ``170 地球科学`` (oai_dc), ``170-地球科学`` (JSON) and a
+    DataCite classificationCode all land on the one facet value ``170``.
+    """
     if record.landing_page is None and record.doi:
         record.landing_page = f"https://doi.org/{record.doi}"
+    codes = (subject_code(text) for text in record.subjects)
+    record.subjects = list(dict.fromkeys(code for code in codes if code))
     return record
 
 

@@ -29,7 +29,6 @@ from mappings.formats import MappingContext
 from mappings.formats.common import (
     blank_record,
     finish,
-    is_discipline_code,
     place_identifier,
     read_oai_header,
 )
@@ -45,7 +44,12 @@ from mappings.record import (
     ResourceKind,
     SourcePayload,
 )
-from mappings.vocabularies import access_from_text, is_access_statement, kind_from_text
+from mappings.vocabularies import (
+    access_from_text,
+    is_access_statement,
+    is_discipline_code,
+    kind_from_text,
+)
 
 KERNEL_PREFIX = "http://datacite.org/schema/kernel-"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -145,7 +149,7 @@ def _read_subjects(record: Record, dc: _Reader, resource: etree._Element) -> Non
         scheme = subject.get("subjectScheme") or ""
         code = subject.get("classificationCode")
         if "13745" in scheme and code:
-            value = f"{code}-{label}" if label else code
+            value = code
         elif scheme or is_discipline_code(label):
             value = label or code or ""
         else:

@@ -16,13 +16,11 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from mappings.dates import parse_date, parse_datetime
-from mappings.formats.common import is_discipline_code
-from mappings.vocabularies import access_from_text, kind_from_text
+from mappings.vocabularies import access_from_text, kind_from_text, subject_code
 
 Transform = Literal["date", "datetime", "access", "kind", "discipline", "string"]
 
 _EPOCH = re.compile(r"^\s*-?\d{10,13}(?:\.\d+)?\s*$")
-_LEADING_CODE = re.compile(r"^\s*(\d{3}(?:\d{2}){0,2})")
 
 
 def to_datetime(value: Any, fmt: str | None = None, zone: tzinfo = UTC) -> datetime | None:
@@ -73,11 +71,7 @@ def to_date(value: Any, fmt: str | None = None, zone: tzinfo = UTC) -> date | No
 
 def discipline(value: Any) -> str | None:
     """``170-地球科学`` or ``170 Earth science`` -> ``170``; a bare label stays a label."""
-    text = str(value).strip()
-    if not text:
-        return None
-    match = _LEADING_CODE.match(text)
-    return match.group(1) if match and is_discipline_code(text) else text
+    return subject_code(str(value)) or None
 
 
 def zone_named(name: str) -> tzinfo:

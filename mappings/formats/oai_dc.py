@@ -18,7 +18,6 @@ from mappings.formats.common import (
     agent_from_names,
     blank_record,
     finish,
-    is_discipline_code,
     place_identifier,
     read_oai_header,
 )
@@ -28,6 +27,7 @@ from mappings.record import Agent, Distribution, Record, ResourceKind, SourcePay
 from mappings.vocabularies import (
     access_from_text,
     is_access_statement,
+    is_discipline_code,
     is_license,
     is_url,
     kind_from_text,
@@ -55,8 +55,8 @@ def map_oai_dc(payload: SourcePayload, context: MappingContext) -> Record:
     for text, lang in values.get("description", []):
         put_text(record.description, text, lang)
     for text, lang in values.get("subject", []):
-        if is_discipline_code(text) and text not in record.subjects:
-            record.subjects.append(text)
+        if is_discipline_code(text):
+            record.subjects.append(text)  # finish() reduces it to the bare code
         else:
             put_term(record.keywords, text, lang)
     record.creators = [Agent(name=text) for text, _ in values.get("creator", [])]

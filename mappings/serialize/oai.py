@@ -24,6 +24,7 @@ from typing import Any
 from lxml import etree
 
 from mappings.record import AccessRights, Record, ResourceKind
+from mappings.vocabularies import discipline_name, is_discipline_code, subject_code
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -250,10 +251,10 @@ def datacite_element(record: Record) -> etree._Element:
             for term in terms:
                 sub(subjects, "subject", term, lang=None if lang == "und" else lang)
         for subject in record.subjects:
-            code, _, label = subject.partition("-")
-            if code.strip().isdigit():
-                sub(subjects, "subject", label.strip() or code.strip(),
-                    subjectScheme="GB/T 13745-2009", classificationCode=code.strip())  # fmt: skip
+            if is_discipline_code(subject):
+                code = subject_code(subject)
+                sub(subjects, "subject", discipline_name(code) or code,
+                    subjectScheme="GB/T 13745-2009", classificationCode=code)  # fmt: skip
             else:
                 sub(subjects, "subject", subject, subjectScheme="ShareNet subject")
 

@@ -37,7 +37,7 @@ def strain() -> Record:
         title={"zh": "大肠杆菌菌株", "en": "Escherichia coli strain"},
         description={"zh": "保藏于中国农业微生物菌种保藏管理中心。"},
         keywords={"zh": ["大肠杆菌"], "en": ["E. coli"]},
-        subjects=["180-生物学"],
+        subjects=["180"],
         themes=["微生物", "http://publications.europa.eu/resource/authority/data-theme/AGRI"],
         creators=[
             Agent(

@@ -73,7 +73,7 @@ def test_chinese_record_with_cstr_and_physical_kind() -> None:
     assert record.landing_page == "https://www.example.cn/record/1"
     assert record.resource_kind is ResourceKind.GERMPLASM
     assert record.access_rights is AccessRights.CONDITIONAL
-    assert record.subjects == ["170-地球科学"] and record.keywords == {"zh": ["水稻"]}
+    assert record.subjects == ["170"] and record.keywords == {"zh": ["水稻"]}
     assert (record.issued, record.modified) == (date(2020, 1, 2), date(2021, 3, 4))
     assert record.temporal is not None and record.temporal.end == date(2010, 12, 31)
     assert record.spatial == ["青藏高原"]
