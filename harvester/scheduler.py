@@ -19,7 +19,6 @@ not all hit the network at the same second.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import subprocess
 import threading
@@ -37,15 +36,20 @@ from sqlalchemy import select
 
 from harvester.errors import ConfigError, HarvestError
 from harvester.store import Database
-from harvester.store.models import RunRow, SourceRow, utcnow
+from harvester.store.models import SourceRow, utcnow
+from harvester.store.runs import finish_run, reap_dead_runs, running_runs, start_run
 
 log = logging.getLogger(__name__)
 
 _EVERY = re.compile(r"^every\s+(\d+)\s*([smhd])$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
-Command = Callable[[str, bool], Sequence[str]]
-"""``(source id, resume) -> argv`` of the child process that runs one harvest."""
+Command = Callable[[str, str], Sequence[str]]
+"""``(source id, trigger) -> argv`` of the child process that runs one harvest."""
+
+
+TIMED_OUT = "timed_out"
+MAINTENANCE_JOB = "_maintenance"
 
 
 class AlreadyRunning(HarvestError):
@@ -71,18 +75,6 @@ def parse_schedule(text: str, *, jitter: int | None = None) -> BaseTrigger:
         ) from exc
 
 
-def pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 @dataclass(frozen=True, slots=True)
 class Launch:
     source: str
@@ -103,6 +95,12 @@ def _scheduled_job(source_id: str) -> None:
         log.info("skipping %s: a run is already in progress", source_id)
 
 
+def _maintenance_job() -> None:
+    """Daily upkeep (freshness snapshot, rule re-evaluation) supplied by the deployment."""
+    if _ACTIVE is not None and _ACTIVE.maintenance is not None:
+        _ACTIVE.maintenance()
+
+
 class HarvestScheduler:
     """Owns the APScheduler instance and the child processes of harvest runs."""
 
@@ -115,8 +113,12 @@ class HarvestScheduler:
         time_limit: float = 3600.0,
         workers: int = 4,
         jitter: int | None = None,
+        maintenance: Callable[[], None] | None = None,
+        maintenance_cron: str = "30 0 * * *",
     ) -> None:
         self.db = db
+        self.maintenance = maintenance
+        self.maintenance_cron = maintenance_cron
         self.command = command
         self.time_limit = time_limit
         self.jitter = jitter
@@ -136,12 +138,14 @@ class HarvestScheduler:
         _ACTIVE = self
         self._scheduler.start()
         self.sync_jobs()
-        for source in self.mark_interrupted():
-            self._in_background(source, trigger="resume", resume=True)
+        for source in self.reap_interrupted():
+            # the run engine continues an interrupted run from its checkpoint
+            self._in_background(source, trigger="resume")
 
     def shutdown(self) -> None:
         global _ACTIVE
-        self._scheduler.shutdown(wait=False)
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
         if _ACTIVE is self:
             _ACTIVE = None
 
@@ -151,8 +155,16 @@ class HarvestScheduler:
             sources = list(session.scalars(select(SourceRow)))
         wanted = {s.id: s.schedule for s in sources if s.enabled and s.schedule}
         for job in self._scheduler.get_jobs():
-            if job.id not in wanted:
+            if job.id not in wanted and job.id != MAINTENANCE_JOB:
                 job.remove()
+        if self.maintenance is not None:
+            self._scheduler.add_job(
+                _maintenance_job,
+                trigger=CronTrigger.from_crontab(self.maintenance_cron, timezone=UTC),
+                id=MAINTENANCE_JOB,
+                name="daily maintenance",
+                replace_existing=True,
+            )
         for source_id, schedule in wanted.items():
             assert schedule is not None
             self._scheduler.add_job(
@@ -170,17 +182,11 @@ class HarvestScheduler:
 
     # -- runs ----------------------------------------------------------------------------
 
-    def mark_interrupted(self) -> list[str]:
-        """Runs left ``running`` by a dead process: mark them and return their sources."""
-        sources: list[str] = []
+    def reap_interrupted(self) -> list[str]:
+        """Sources whose run was left ``running`` by a dead process (marked ``interrupted``)."""
         with self.db.session() as session:
-            for run in session.scalars(select(RunRow).where(RunRow.status == "running")):
-                if not pid_alive(run.pid):
-                    run.status = "interrupted"
-                    run.finished_at = utcnow()
-                    run.error = "the harvest process stopped before the run ended"
-                    sources.append(run.source)
-        return sorted(set(sources))
+            sources = list(session.scalars(select(SourceRow.id)))
+            return [s for s in sources if reap_dead_runs(session, s)[0]]
 
     def _lock(self, source_id: str) -> threading.Lock:
         with self._locks_guard:
@@ -189,13 +195,13 @@ class HarvestScheduler:
     def is_running(self, source_id: str) -> bool:
         return self._lock(source_id).locked()
 
-    def run(self, source_id: str, *, trigger: str = "manual", resume: bool = False) -> Launch:
+    def run(self, source_id: str, *, trigger: str = "manual") -> Launch:
         """Run one harvest in a child process, within the time limit; blocks until it ends."""
         lock = self._lock(source_id)
         if not lock.acquire(blocking=False):
             raise AlreadyRunning(f"source {source_id!r} is being harvested right now")
         try:
-            return self._launch(source_id, trigger, resume)
+            return self._launch(source_id, trigger)
         finally:
             lock.release()
 
@@ -205,18 +211,18 @@ class HarvestScheduler:
             raise AlreadyRunning(f"source {source_id!r} is being harvested right now")
         self._in_background(source_id, trigger="manual")
 
-    def _in_background(self, source_id: str, *, trigger: str, resume: bool = False) -> None:
+    def _in_background(self, source_id: str, *, trigger: str) -> None:
         def target() -> None:
             try:
-                self.run(source_id, trigger=trigger, resume=resume)
+                self.run(source_id, trigger=trigger)
             except AlreadyRunning:
                 log.info("skipping %s: a run is already in progress", source_id)
 
         threading.Thread(target=target, name=f"harvest-{source_id}", daemon=True).start()
 
-    def _launch(self, source_id: str, trigger: str, resume: bool) -> Launch:
+    def _launch(self, source_id: str, trigger: str) -> Launch:
         started = utcnow()
-        argv = list(self.command(source_id, resume))
+        argv = list(self.command(source_id, trigger))
         log.info("harvest %s started (%s)", source_id, trigger)
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         try:
@@ -224,22 +230,28 @@ class HarvestScheduler:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-            self._mark_timed_out(source_id, started)
+            self._mark_timed_out(source_id, started, trigger)
             log.warning("harvest %s timed out after %.0fs", source_id, self.time_limit)
             return Launch(source_id, None, timed_out=True)
         log.info("harvest %s ended with exit code %s", source_id, code)
         return Launch(source_id, code, timed_out=False)
 
-    def _mark_timed_out(self, source_id: str, since: datetime) -> None:
+    def _mark_timed_out(self, source_id: str, since: datetime, trigger: str) -> None:
+        """Report the run as timed out; if the child died before it could even record a run,
+        record one, so an operator always sees that the source hung."""
+        reason = f"stopped after the time limit of {self.time_limit:.0f} s"
         with self.db.session() as session:
-            runs = session.scalars(
-                select(RunRow).where(
-                    RunRow.source == source_id,
-                    RunRow.status == "running",
-                    RunRow.started_at >= since,
-                )
-            )
+            runs = [r for r in running_runs(session, source_id) if r.started_at >= since]
+            if not runs:
+                runs = [
+                    start_run(
+                        session,
+                        source_id,
+                        mode="unknown",
+                        window_from=None,
+                        source_started_at=None,
+                        trigger=trigger,
+                    )
+                ]
             for run in runs:
-                run.status = "timed_out"
-                run.finished_at = utcnow()
-                run.error = f"stopped after the time limit of {self.time_limit:.0f} s"
+                finish_run(session, run.id, TIMED_OUT, error=reason)

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     """Largest reply accepted from a platform; larger ones fail the run, not the machine."""
     withdraw_grace_days: int = 7
     """Days a record may be missing from full passes before it is withdrawn."""
+    harvest_time_limit: float = 4 * 3600.0
+    """Seconds a scheduled or triggered harvest may run before it is stopped as timed out."""
     freshness_days: int = 365
     """A record not modified for longer is stale (a compliance finding)."""
 

@@ -177,8 +177,6 @@ class RunRow(Base):
     failed: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     resumed_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    """Process running the harvest: a ``running`` run whose process is gone was interrupted."""
 
 
 class RunErrorRow(Base):

@@ -12,7 +12,11 @@ ROUTERS: list[str] = [
     "search_api.routes.metrics",
     "search_api.routes.compliance",
     "search_api.routes.exports",
+    "search_api.routes.freshness",
     "search_api.routes.service",
     "search_api.routes.ratings",
     "search_api.routes.complaints",
+    "search_api.pages.public",
+    "search_api.pages.operator",
+    "search_api.pages.centre",
 ]

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "demo": "sharenet.cli.demo:demo",
     "tokens": "sharenet.cli.tokens:tokens",
     "serve": "sharenet.cli.serve:serve",
+    "scheduler": "sharenet.cli.scheduler:scheduler",
     "report": "sharenet.cli.report:report",
     "links": "sharenet.cli.links:links",
     "index": "sharenet.cli.index:index",

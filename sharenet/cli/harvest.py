@@ -48,10 +48,19 @@ def _counts(report: RunReport) -> str:
 @click.option(
     "--full", is_flag=True, help="Ask for everything, not only changes since the last run."
 )
+@click.option(
+    "--trigger",
+    type=click.Choice(["manual", "scheduled", "api", "resume"]),
+    default="manual",
+    hidden=True,
+    help="Who started the run (recorded in its history).",
+)
 @click.pass_obj
-def harvest(settings: Settings, source_id: str, full: bool) -> None:
+def harvest(settings: Settings, source_id: str, full: bool, trigger: str) -> None:
     """Harvest one source now (incremental unless --full; resumes an interrupted run)."""
-    report = run_harvest(settings, source_id, full=full, progress=_Progress(source_id))
+    report = run_harvest(
+        settings, source_id, full=full, progress=_Progress(source_id), trigger=trigger
+    )
     resumed = f" (resuming run {report.resumed_from})" if report.resumed_from else ""
     click.echo(
         f"run {report.run_id} of {source_id}: {report.mode}{resumed}, {report.status} in "

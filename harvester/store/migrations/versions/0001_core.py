@@ -106,7 +106,6 @@ def upgrade() -> None:
         sa.Column("failed", sa.Integer(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("resumed_from", sa.Integer(), nullable=True),
-        sa.Column("pid", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["source"], ["sources.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
