@@ -217,3 +217,57 @@ def discipline_name(code: str, lang: str = "zh") -> str | None:
     if names is None:
         return None
     return names[1] if lang == "en" else names[0]
+
+
+# --- public funders (art. 5) -------------------------------------------------------------
+
+PUBLIC_FUNDERS: dict[str, tuple[str, ...]] = {
+    "国家自然科学基金": (
+        "国家自然科学基金委员会",
+        "NSFC",
+        "National Natural Science Foundation of China",
+    ),
+    "国家重点研发计划": (
+        "National Key R&D Program of China",
+        "National Key Research and Development Program of China",
+    ),
+    "科学技术部": ("科技部", "MOST", "Ministry of Science and Technology of China"),
+    "中国科学院": ("CAS", "Chinese Academy of Sciences"),
+    "中国工程院": ("CAE", "Chinese Academy of Engineering"),
+    "国家社会科学基金": ("NSSFC", "National Social Science Fund of China"),
+    "国家科技重大专项": ("National Science and Technology Major Project",),
+    "国家重点基础研究发展计划": ("973计划", "973 Program"),
+    "国家高技术研究发展计划": ("863计划", "863 Program"),
+    "教育部": ("Ministry of Education of China",),
+}
+"""Chinese public funders and programmes (fiscal funding, art. 5): canonical name -> aliases.
+
+Acronyms match exactly; names match without regard to case and spacing, and a
+Chinese name also matches as a prefix, so 国家自然科学基金委员会 and
+中国科学院战略性先导科技专项 count as what they belong to.
+"""
+
+_FUNDER_ALIASES: dict[str, str] = {
+    alias if alias.isupper() else " ".join(alias.split()).casefold(): canonical
+    for canonical, aliases in PUBLIC_FUNDERS.items()
+    for alias in (canonical, *aliases)
+}
+_CHINESE_FUNDERS = sorted(
+    (alias for alias in _FUNDER_ALIASES if re.match(r"[\u4e00-\u9fff]", alias)),
+    key=len,
+    reverse=True,
+)
+
+
+def public_funder(name: str | None) -> str | None:
+    """The canonical name of the Chinese public funder ``name`` names, or ``None``."""
+    text = " ".join((name or "").split())
+    if not text:
+        return None
+    if text in _FUNDER_ALIASES:  # acronyms, exactly as written
+        return _FUNDER_ALIASES[text]
+    folded = text.casefold()
+    if folded in _FUNDER_ALIASES:
+        return _FUNDER_ALIASES[folded]
+    prefix = next((alias for alias in _CHINESE_FUNDERS if folded.startswith(alias)), None)
+    return _FUNDER_ALIASES[prefix] if prefix else None

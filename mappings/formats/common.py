@@ -9,6 +9,7 @@ page URL or something else, so that a CSTR is recognised however it is spelled.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -17,10 +18,11 @@ from mappings.errors import IdentifierError
 from mappings.formats import MappingContext
 from mappings.identifiers import looks_like_cstr, normalise_cstr, normalise_doi
 from mappings.lang import lang_of
-from mappings.record import Agent, Identifier, Record, SourcePayload, record_id
-from mappings.vocabularies import is_url, subject_code
+from mappings.record import Agent, Funding, Identifier, Record, SourcePayload, record_id
+from mappings.vocabularies import is_url, public_funder, subject_code
 
 _CSTR_INTENT = re.compile(r"^\s*(?:cstr\s*:|(?:https?://)?(?:www\.)?cstr\.cn/)", re.I)
+_GRANT = re.compile(r"^info:eu-repo/grantAgreement/([^/]*)(?:/([^/]*))?(?:/([^/]*))?", re.I)
 _SCHEMES = (
     (re.compile(r"^oai:", re.I), "OAI"),
     (re.compile(r"^(?:hdl:|https?://hdl\.handle\.net/)", re.I), "Handle"),
@@ -80,6 +82,10 @@ def place_identifier(
     text = (value or "").strip()
     if not text:
         return
+    if relation is not None and (grant := grant_funding(text)) is not None:
+        if grant not in record.funding:
+            record.funding.append(grant)
+        return
     kind = _canonical_scheme(scheme) if scheme else scheme_of(text)
     if relation is not None:
         _append(record, Identifier(scheme=kind, value=_tidy(kind, text), relation=relation))
@@ -92,6 +98,27 @@ def place_identifier(
         record.landing_page = text
     else:
         _append(record, Identifier(scheme=kind, value=_tidy(kind, text)))
+
+
+def grant_funding(text: str) -> Funding | None:
+    """The funding an OpenAIRE grant URI names, or ``None`` if ``text`` is not one.
+
+    ``info:eu-repo/grantAgreement/<funder>/<programme>/<award>[/…]`` is how
+    oai_dc (and any format with only untyped relations) carries funding. The
+    funder is named by its programme when that is a known Chinese public one
+    (``NSFC/国家自然科学基金/42071234`` -> 国家自然科学基金, as DataCite's
+    funderName says it), else by the funder segment; it is public (art. 5) when
+    either segment names a Chinese public funder (:data:`PUBLIC_FUNDERS`).
+    """
+    match = _GRANT.match(text)
+    if match is None:
+        return None
+    funder, programme, award = (unquote(part or "").strip() for part in match.groups())
+    if not funder:
+        return None
+    known = public_funder(programme) or public_funder(funder)
+    name = programme if public_funder(programme) else public_funder(funder) or funder
+    return Funding(funder=name, award=award or None, public=known is not None)
 
 
 def _place_cstr(record: Record, text: str) -> None:

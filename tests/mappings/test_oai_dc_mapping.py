@@ -9,6 +9,7 @@ import pytest
 
 from mappings.errors import MappingError
 from mappings.record import AccessRights, ResourceKind
+from mappings.rules import RuleContext, evaluate
 from tests.mappings.helpers import map_text, oai_records
 
 
@@ -138,3 +139,42 @@ def test_unsafe_or_broken_payloads_fail_cleanly(raw: str) -> None:
     with pytest.raises(MappingError) as excinfo:
         map_text(raw, "oai_dc", "oai:x:1")
     assert "oai:x:1" in str(excinfo.value)
+
+
+def test_openaire_grant_relations_are_funding() -> None:
+    record = map_text(
+        _dc(
+            "<dc:title>冰川数据</dc:title>"
+            "<dc:relation>info:eu-repo/grantAgreement/NSFC/国家自然科学基金/42071234</dc:relation>"
+            "<dc:relation>info:eu-repo/grantAgreement/MOST/国家重点研发计划/2019YFC1509100"
+            "</dc:relation>"
+            "<dc:relation>info:eu-repo/grantAgreement/CAS/%E4%B8%AD%E5%9B%BD%E7%A7%91%E5%AD%A6"
+            "%E9%99%A2%E6%88%98%E7%95%A5%E6%80%A7%E5%85%88%E5%AF%BC%E7%A7%91%E6%8A%80%E4%B8%93"
+            "%E9%A1%B9/XDA2006</dc:relation>"
+            "<dc:relation>info:eu-repo/grantAgreement/NSFC//41801234</dc:relation>"
+            "<dc:relation>info:eu-repo/grantAgreement/EC/H2020/654321/EU</dc:relation>"
+            "<dc:relation>https://doi.org/10.1234/other</dc:relation>"
+        ),
+        "oai_dc",
+    )
+    assert [(f.funder, f.award, f.public) for f in record.funding] == [
+        ("国家自然科学基金", "42071234", True),
+        ("国家重点研发计划", "2019YFC1509100", True),
+        ("中国科学院战略性先导科技专项", "XDA2006", True),  # percent-encoded segment
+        ("国家自然科学基金", "41801234", True),  # no programme: the funder's own name
+        ("EC", "654321", False),  # not a Chinese public funder
+    ]
+    # Grants are funding, not related resources; other relations stay related identifiers.
+    assert [(i.scheme, i.value) for i in record.identifiers] == [("DOI", "10.1234/other")]
+
+
+def test_art5_rule_fires_on_an_oai_dc_record() -> None:
+    record = map_text(
+        _dc(
+            "<dc:title>冰川数据</dc:title>"
+            "<dc:relation>info:eu-repo/grantAgreement/NSFC/国家自然科学基金/42071234</dc:relation>"
+            "<dc:rights>info:eu-repo/semantics/closedAccess</dc:rights>"
+        ),
+        "oai_dc",
+    )
+    assert "public-funding-open" in {f.rule for f in evaluate(record, RuleContext()).findings}

@@ -79,9 +79,6 @@ def expected_sets(platform: str, info: dict[str, Any]) -> dict[str, set[str]]:
         unmarked = {r for r in out["cstr-malformed"] if "cstr" not in raw[r].lower()}
         out["cstr-malformed"] -= unmarked
         out["cstr-missing"] |= unmarked
-        # Gap 2: oai_dc carries funding only as an OpenAIRE grant URI in dc:relation,
-        # which the oai_dc mapping does not read, so art. 5 cannot be judged there.
-        out["public-funding-open"] = set()
     dup_cstr = defects["duplicate_cstr"]
     dup_rec = defects["duplicate_record"]
     out["cstr-unique"] = set(dup_cstr["records"]) | set(dup_cstr["originals"])

@@ -8,7 +8,13 @@ import pytest
 
 from mappings.formats.dcat import dataset_payload, datasets_in
 from mappings.formats.rdf_safe import parse_rdf
-from mappings.vocabularies import DISCIPLINES, discipline_name, is_discipline_code, subject_code
+from mappings.vocabularies import (
+    DISCIPLINES,
+    discipline_name,
+    is_discipline_code,
+    public_funder,
+    subject_code,
+)
 from tests.mappings.helpers import map_text
 
 
@@ -98,3 +104,21 @@ def test_every_format_gives_the_bare_code() -> None:
     graph = parse_rdf(ttl, "turtle")
     [(key, node)] = datasets_in(graph)
     assert map_text(dataset_payload(graph, node), "dcat", key).subjects == ["610"]
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("国家自然科学基金", "国家自然科学基金"),
+        ("国家自然科学基金委员会", "国家自然科学基金"),
+        ("NSFC", "国家自然科学基金"),
+        ("national natural science foundation of  China", "国家自然科学基金"),
+        ("中国科学院战略性先导科技专项", "中国科学院"),
+        ("科技部", "科学技术部"),
+        ("nsfc", None),  # acronyms only as written
+        ("Wellcome Trust", None),
+        ("", None),
+    ],
+)
+def test_public_funders(name: str, canonical: str | None) -> None:
+    assert public_funder(name) == canonical
