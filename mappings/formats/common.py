@@ -22,6 +22,8 @@ from mappings.record import Agent, Funding, Identifier, Record, SourcePayload, r
 from mappings.vocabularies import is_url, public_funder, subject_code
 
 _CSTR_INTENT = re.compile(r"^\s*(?:cstr\s*:|(?:https?://)?(?:www\.)?cstr\.cn/)", re.I)
+_CSTR_SHAPED = re.compile(r"^(?=[A-Z]{0,4}\d)[0-9A-Z]{5}[-_.:/\s]\d{2}[-_.:/\s]+\S", re.I)
+"""Agency-code-like (5 digits or letters, one digit at least), separator, 2-digit type, rest."""
 _GRANT = re.compile(r"^info:eu-repo/grantAgreement/([^/]*)(?:/([^/]*))?(?:/([^/]*))?", re.I)
 _SCHEMES = (
     (re.compile(r"^oai:", re.I), "OAI"),
@@ -61,8 +63,16 @@ def scheme_of(value: str) -> str:
 
 
 def is_cstr(value: str) -> bool:
-    """A CSTR in any spelling, or a string that plainly means to be one (``CSTR:…``)."""
-    return bool(_CSTR_INTENT.match(value)) or looks_like_cstr(value)
+    """A CSTR in any spelling, or a string that plainly means to be one.
+
+    It means to be one when it says so (``CSTR:…``, a cstr.cn link) or when it
+    has a CSTR's shape with the wrong separators: ``11738-11-NCDC-DB0012-2019``
+    is an agency code, the resource type 11 and a suffix, not a local number.
+    Filed as a CSTR, a malformed one keeps ``cstr_original`` and the rules
+    report it malformed rather than missing.
+    """
+    text = value.strip()
+    return bool(_CSTR_INTENT.match(text) or _CSTR_SHAPED.match(text)) or looks_like_cstr(text)
 
 
 def place_identifier(

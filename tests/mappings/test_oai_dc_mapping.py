@@ -178,3 +178,40 @@ def test_art5_rule_fires_on_an_oai_dc_record() -> None:
         "oai_dc",
     )
     assert "public-funding-open" in {f.rule for f in evaluate(record, RuleContext()).findings}
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        "11738-11-NCDC-GLACIER-DB0012-2019",  # a CSTR with dashes for dots
+        "D9001-13-MZ865134",
+        "A0006_11_A0001.202006.001024",
+        "CSTR:1173.11.ncdc.x",  # says CSTR: malformed agency code
+        "cstr:11738.1.ncdc.x",
+    ],
+)
+def test_malformed_cstr_is_malformed_not_missing(spelled: str) -> None:
+    record = map_text(
+        _dc(f"<dc:title>数据</dc:title><dc:identifier>{spelled}</dc:identifier>"), "oai_dc"
+    )
+    assert record.cstr is None and record.cstr_original == spelled
+    rules = {f.rule for f in evaluate(record, RuleContext()).findings}
+    assert "cstr-malformed" in rules and "cstr-missing" not in rules
+
+
+@pytest.mark.parametrize(
+    "local",
+    [
+        "ed0eb080-15e1-45ec-bef6-f7d7208535c5",
+        "978-7-03-012345-6",
+        "2019-11-01",
+        "NMDC10000037",
+        "ABCDE-12-no-digit-in-the-agency",
+    ],
+)
+def test_local_identifiers_are_not_taken_for_cstrs(local: str) -> None:
+    record = map_text(
+        _dc(f"<dc:title>数据</dc:title><dc:identifier>{local}</dc:identifier>"), "oai_dc"
+    )
+    assert record.cstr is None and record.cstr_original is None
+    assert [(i.scheme, i.value) for i in record.identifiers] == [("local", local)]
