@@ -20,7 +20,8 @@ Shape (every key always present; absent values are ``None`` or ``[]``)::
     summary                                      what a result list shows (see below)
 
 ``summary`` = ``{title: {lang: text}, description: {lang: first ~240 characters},
-platform, kind, cstr, doi, year, landing_page}``.
+platform, kind, cstr, doi, year, landing_page}``; untagged text is filed under
+the language of its script.
 """
 
 from __future__ import annotations
@@ -69,9 +70,11 @@ def to_document(record: Record) -> dict[str, Any]:
         "issued": record.issued.isoformat() if record.issued else None,
         "modified": record.modified.isoformat() if record.modified else None,
         "summary": {
-            "title": {lang: text for lang, text in record.title.items() if text},
+            "title": {_lang(lang, text): text for lang, text in record.title.items() if text},
             "description": {
-                lang: _snippet(text) for lang, text in record.description.items() if text
+                _lang(lang, text): _snippet(text)
+                for lang, text in record.description.items()
+                if text
             },
             "platform": record.platform,
             "kind": record.resource_kind.value,
@@ -119,10 +122,10 @@ def languages(record: Record) -> list[str]:
     found: set[str] = set()
     for lang, text in [*record.title.items(), *record.description.items()]:
         if text:
-            found.add(guess_lang(text) if lang == "und" else lang)
+            found.add(_lang(lang, text))
     for lang, terms in record.keywords.items():
         if terms:
-            found.add(guess_lang(" ".join(terms)) if lang == "und" else lang)
+            found.add(_lang(lang, " ".join(terms)))
     return sorted(found)
 
 
@@ -132,7 +135,7 @@ def _split_text(text: LangText) -> tuple[str | None, str | None, str | None]:
     for lang, value in text.items():
         if not value:
             continue
-        key = guess_lang(value) if lang == "und" else lang
+        key = _lang(lang, value)
         by_lang[key if key in MAIN_LANGS else "other"].append(value)
     zh, en, other = ("\n".join(by_lang[k]) or None for k in ("zh", "en", "other"))
     return zh, en, other
@@ -145,9 +148,14 @@ def _split_terms(terms: LangList) -> tuple[list[str], list[str], list[str]]:
             clean = value.strip()
             if not clean:
                 continue
-            key = guess_lang(clean) if lang == "und" else lang
+            key = _lang(lang, clean)
             by_lang[key if key in MAIN_LANGS else "other"].append(clean)
     return _unique(by_lang["zh"]), _unique(by_lang["en"]), _unique(by_lang["other"])
+
+
+def _lang(tag: str, text: str) -> str:
+    """Untagged text is filed under the language its script says."""
+    return guess_lang(text) if tag == "und" else tag
 
 
 def _snippet(text: str) -> str:
