@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -73,6 +74,7 @@ class ClusterBackend(SearchBackend):
         self.initial_backoff = initial_backoff
         self.max_backoff = max_backoff
         self._client = self._connect(url, timeout, max_retries)
+        self._first_index_lock = threading.Lock()
 
     # -- client wiring: the only part the subclasses change ------------------------------
 
@@ -282,21 +284,29 @@ class ClusterBackend(SearchBackend):
         return sorted(_body(self._client.indices.get_alias(name=self.alias)))
 
     def _ensure_alias(self) -> None:
-        """First write to an empty cluster: create the first versioned index and its alias."""
-        if self._alias_exists():
-            return
-        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
-        new = f"{self.alias}-v{es_dsl.MAPPING_VERSION}-{stamp}"
-        with self._errors("create the index"):
-            self._create_index(new)
-            self._client.indices.update_aliases(
-                body={"actions": [{"add": {"index": new, "alias": self.alias}}]}
-            )
+        """First write to an empty cluster: create the first index with the alias on it.
 
-    def _create_index(self, name: str, refresh_interval: str | None = None) -> None:
+        The index name is fixed and the alias comes with the index in one request, so
+        writers racing here (threads or processes) end up on one index, never on two.
+        """
+        with self._first_index_lock:
+            if self._alias_exists():
+                return
+            with self._errors("create the index"):
+                try:
+                    self._create_index(f"{self.alias}-v{es_dsl.MAPPING_VERSION}-0", alias=True)
+                except self._api_error() as exc:
+                    if "resource_already_exists" not in _error_text(exc):
+                        raise
+
+    def _create_index(
+        self, name: str, refresh_interval: str | None = None, *, alias: bool = False
+    ) -> None:
         body = es_dsl.index_body(self.analyzer_zh, replicas=self.replicas)
         if refresh_interval:
             body["settings"]["refresh_interval"] = refresh_interval
+        if alias:
+            body["aliases"] = {self.alias: {}}
         self._client.indices.create(index=name, body=body)
 
     def _drop(self, index: str) -> None:
