@@ -18,18 +18,29 @@ from mappings.errors import IdentifierError
 from mappings.formats import MappingContext
 from mappings.identifiers import looks_like_cstr, normalise_cstr, normalise_doi
 from mappings.lang import lang_of
-from mappings.record import Agent, Funding, Identifier, Record, SourcePayload, record_id
+from mappings.record import (
+    Agent,
+    Funding,
+    Identifier,
+    PhysicalDetails,
+    Record,
+    SourcePayload,
+    record_id,
+)
 from mappings.vocabularies import is_url, public_funder, subject_code
 
 _CSTR_INTENT = re.compile(r"^\s*(?:cstr\s*:|(?:https?://)?(?:www\.)?cstr\.cn/)", re.I)
 _CSTR_SHAPED = re.compile(r"^(?=[A-Z]{0,4}\d)[0-9A-Z]{5}[-_.:/\s]\d{2}[-_.:/\s]+\S", re.I)
 """Agency-code-like (5 digits or letters, one digit at least), separator, 2-digit type, rest."""
 _GRANT = re.compile(r"^info:eu-repo/grantAgreement/([^/]*)(?:/([^/]*))?(?:/([^/]*))?", re.I)
+_ACCESSION = re.compile(r"^accession\s*:\s*", re.I)
+"""``accession:ZM000123``: how an untyped identifier says it is an accession/strain number."""
 _SCHEMES = (
     (re.compile(r"^oai:", re.I), "OAI"),
     (re.compile(r"^(?:hdl:|https?://hdl\.handle\.net/)", re.I), "Handle"),
     (re.compile(r"^ark:", re.I), "ARK"),
     (re.compile(r"^urn:", re.I), "URN"),
+    (_ACCESSION, "accession"),
     (re.compile(r"^https?://", re.I), "URL"),
 )
 
@@ -104,6 +115,11 @@ def place_identifier(
         _place_cstr(record, text)
     elif kind == "DOI" and record.doi is None and _doi(text):
         record.doi = _doi(text)
+    elif kind == "accession":
+        number = _ACCESSION.sub("", text)
+        record.physical = record.physical or PhysicalDetails()
+        record.physical.accession_number = record.physical.accession_number or number
+        _append(record, Identifier(scheme="accession", value=number))
     elif kind == "URL" and record.landing_page is None and is_url(text):
         record.landing_page = text
     else:

@@ -32,6 +32,7 @@ from mappings.formats.common import (
     place_identifier,
     read_oai_header,
 )
+from mappings.formats.labelled import read_labelled
 from mappings.formats.xml_safe import parse_xml
 from mappings.lang import normalise_lang, put_term, put_text
 from mappings.record import (
@@ -77,7 +78,9 @@ def map_datacite(payload: SourcePayload, context: MappingContext) -> Record:
         place_identifier(record, _text(identifier), identifier.get("identifierType"))
     _read_titles(record, dc, resource)
     for desc in resource.iterfind(f"{dc('descriptions')}/{dc('description')}"):
-        put_text(record.description, _block_text(desc), desc.get(XML_LANG))
+        text = _block_text(desc)
+        if not read_labelled(record, text):  # e-mail, phone, address … (labelled.py)
+            put_text(record.description, text, desc.get(XML_LANG))
     _read_subjects(record, dc, resource)
     record.creators = [
         _agent(dc, creator, "creatorName")
@@ -193,8 +196,9 @@ def _read_contributors(record: Record, dc: _Reader, resource: etree._Element) ->
         agent = _agent(dc, contributor, "contributorName")
         if not agent.name:
             continue
-        if role == "ContactPerson" and record.contact_point is None:
-            record.contact_point = ContactPoint(name=agent.name)
+        if role == "ContactPerson" and not (record.contact_point and record.contact_point.name):
+            record.contact_point = record.contact_point or ContactPoint()
+            record.contact_point.name = agent.name
         elif role == "Funder":  # kernel 3 put funders among the contributors
             record.funding.append(Funding(funder=agent.name))
         elif role == "HostingInstitution" and record.publisher is None:

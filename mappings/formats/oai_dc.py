@@ -21,6 +21,7 @@ from mappings.formats.common import (
     place_identifier,
     read_oai_header,
 )
+from mappings.formats.labelled import read_labelled
 from mappings.formats.xml_safe import parse_xml
 from mappings.lang import normalise_lang, put_term, put_text
 from mappings.record import Agent, Distribution, Record, ResourceKind, SourcePayload
@@ -53,7 +54,8 @@ def map_oai_dc(payload: SourcePayload, context: MappingContext) -> Record:
     for text, lang in values.get("title", []):
         put_text(record.title, text, lang, append=False)
     for text, lang in values.get("description", []):
-        put_text(record.description, text, lang)
+        if not read_labelled(record, text):  # contact and physical details (labelled.py)
+            put_text(record.description, text, lang)
     for text, lang in values.get("subject", []):
         if is_discipline_code(text):
             record.subjects.append(text)  # finish() reduces it to the bare code

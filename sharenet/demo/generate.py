@@ -228,6 +228,22 @@ _TRES = (
 )
 
 
+_SERVICE_DESKS: dict[str, tuple[str, str]] = {
+    "ncdc": ("0931-8000000", "甘肃省兰州市东岗西路320号"),
+    "nbsdc": ("010-80000000", "北京市海淀区中关村南四街4号"),
+}
+"""Phone and address of the data centres' service desks (invented numbers)."""
+
+
+def _service_desk(platform: DemoPlatform) -> Contact:
+    """A data centre's one contact point for all its datasets.
+
+    Drawn without the RNG, so adding it moved no other value of the catalogue.
+    """
+    phone, address = _SERVICE_DESKS[platform.id]
+    return Contact(f"{platform.name_zh}数据服务组", f"service@{platform.host}", phone, address)
+
+
 def build_cryosphere(rng: random.Random, platform: DemoPlatform, n: int) -> DemoItem:
     region, topic, form = (
         _pick(rng, CRYOSPHERE_REGIONS),
@@ -286,6 +302,7 @@ def build_cryosphere(rng: random.Random, platform: DemoPlatform, n: int) -> Demo
         subject=topic.subject,
         landing=f"https://{platform.host}/portal/metadata/{serial:05d}",
         files=_files(rng, f"{topic.oai_set}_{y1}_{y2}"),
+        contact=_service_desk(platform),
         spatial=region.zh,
         **_common(rng, platform, "cryosphere"),
     )
@@ -335,6 +352,7 @@ def build_basic(rng: random.Random, platform: DemoPlatform, n: int) -> DemoItem:
         subject=topic.subject,
         landing=f"https://{platform.host}/dataset/{suffix}",
         files=_files(rng, suffix),
+        contact=_service_desk(platform),
         **_common(rng, platform, "basic"),
     )
 

@@ -50,6 +50,30 @@ def subject_label(code: str, sep: str = " ") -> str:
     return f"{code}{sep}{SUBJECTS[code].zh}"
 
 
+def labelled_lines(item: DemoItem, *, contact_name: bool = True) -> list[str]:
+    """Physical details and the contact point as ShareNet's labelled lines.
+
+    Neither oai_dc nor DataCite has elements for them (mappings/formats/labelled.py
+    documents the convention the mappings read); the accession number travels
+    as an identifier instead.
+    """
+    lines: list[str] = []
+    if item.physical is not None:
+        p = item.physical
+        lines += [
+            f"物种：{p.species}",
+            f"保存方式：{p.preservation_zh}",
+            f"获取方式：{p.obtain}",
+            f"共享范围：{p.scope}",
+            f"共享途径：{p.channel}",
+        ]
+    if item.contact is not None:
+        c = item.contact
+        lines += [f"服务机构：{c.org}"] if contact_name else []
+        lines += [f"电子邮件：{c.email}", f"电话：{c.phone}", f"地址：{c.address}"]
+    return lines
+
+
 def oai_dc(item: DemoItem, publisher: str) -> str:
     """An ``oai_dc:dc`` element; languages on titles, descriptions and keywords."""
     out: list[str] = []
@@ -65,6 +89,7 @@ def oai_dc(item: DemoItem, publisher: str) -> str:
         out.append(_el("dc:description", item.desc_zh, xml_lang="zh"))
     if item.desc_en:
         out.append(_el("dc:description", item.desc_en, xml_lang="en"))
+    out += [_el("dc:description", line) for line in labelled_lines(item)]
     out.append(_el("dc:publisher", publisher))
     out.append(_el("dc:date", item.issued.isoformat()))
     if item.modified.date() != item.issued:
@@ -72,7 +97,6 @@ def oai_dc(item: DemoItem, publisher: str) -> str:
     if item.physical is not None:
         out.append(_el("dc:type", "种质资源 germplasm"))
         out.append(_el("dc:type", "PhysicalObject"))
-        out.append(_el("dc:source", item.physical.species))
     else:
         out.append(_el("dc:type", "Dataset"))
     out += [_el("dc:format", f.format) for f in item.files]
@@ -80,6 +104,8 @@ def oai_dc(item: DemoItem, publisher: str) -> str:
         out.append(_el("dc:identifier", item.cstr))
     if item.doi:
         out.append(_el("dc:identifier", f"https://doi.org/{item.doi}"))
+    if item.physical is not None:
+        out.append(_el("dc:identifier", f"accession:{item.physical.accession}"))
     out.append(_el("dc:identifier", item.landing))
     out.append(_el("dc:language", "zh"))
     if item.spatial:
@@ -121,6 +147,12 @@ def oai_datacite(item: DemoItem, publisher: str, centre: str) -> str:
         for p in item.creators
     )
     r.append(f"<creators>{creators}</creators>")
+    if item.contact is not None:
+        r.append(
+            '<contributors><contributor contributorType="ContactPerson">'
+            + _el("contributorName", item.contact.org, nameType="Organizational")
+            + "</contributor></contributors>"
+        )
     titles = ""
     if item.title_zh:
         titles += _el("title", item.title_zh, xml_lang="zh")
@@ -148,11 +180,16 @@ def oai_datacite(item: DemoItem, publisher: str, centre: str) -> str:
         + "</dates>"
     )
     r.append(_el("language", "zh"))
-    if item.cstr:
+    alternates = [(item.cstr, "CSTR")] if item.cstr else []
+    if item.physical is not None:
+        alternates.append((item.physical.accession, "accession number"))
+    if alternates:
+        alternates.append((item.landing, "URL"))
         r.append(
             "<alternateIdentifiers>"
-            + _el("alternateIdentifier", item.cstr, alternateIdentifierType="CSTR")
-            + _el("alternateIdentifier", item.landing, alternateIdentifierType="URL")
+            + "".join(
+                _el("alternateIdentifier", v, alternateIdentifierType=t) for v, t in alternates
+            )
             + "</alternateIdentifiers>"
         )
     if item.files:
@@ -176,6 +213,9 @@ def oai_datacite(item: DemoItem, publisher: str, centre: str) -> str:
         descriptions += _el("description", item.desc_zh, descriptionType="Abstract", xml_lang="zh")
     if item.desc_en:
         descriptions += _el("description", item.desc_en, descriptionType="Abstract", xml_lang="en")
+    details = labelled_lines(item, contact_name=False)  # the name is the ContactPerson
+    if details:
+        descriptions += _el("description", "\n".join(details), descriptionType="Other")
     if descriptions:
         r.append(f"<descriptions>{descriptions}</descriptions>")
     if item.grants:

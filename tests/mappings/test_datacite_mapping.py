@@ -203,3 +203,29 @@ def test_kernel_3_with_funder_contributor() -> None:
     assert record.title == {"zh": "冰川编目", "en": "Glacier inventory"}
     assert record.funding[0].funder == "国家自然科学基金委员会"
     assert record.issued == date(2015, 1, 1)
+
+
+def test_contact_person_with_labelled_details() -> None:
+    record = map_text(
+        f"<resource {KERNEL}>"
+        '<identifier identifierType="DOI">10.1234/x</identifier>'
+        "<titles><title>数据</title></titles>"
+        "<contributors>"
+        '<contributor contributorType="ContactPerson">'
+        '<contributorName nameType="Organizational">数据服务组</contributorName></contributor>'
+        "</contributors>"
+        "<descriptions>"
+        '<description descriptionType="Abstract" xml:lang="zh">摘要。</description>'
+        '<description descriptionType="Other">电子邮件：service@example.org\n'
+        "联系电话：010-1\n联系地址：北京</description>"
+        "</descriptions></resource>",
+        "datacite",
+    )
+    assert record.contact_point is not None
+    assert record.contact_point.model_dump(exclude_none=True) == {
+        "name": "数据服务组",
+        "email": "service@example.org",
+        "phone": "010-1",
+        "address": "北京",
+    }
+    assert record.description == {"zh": "摘要。"}

@@ -215,3 +215,46 @@ def test_local_identifiers_are_not_taken_for_cstrs(local: str) -> None:
     )
     assert record.cstr is None and record.cstr_original is None
     assert [(i.scheme, i.value) for i in record.identifiers] == [("local", local)]
+
+
+def test_germplasm_contact_and_physical_details_by_labelled_lines() -> None:
+    record = map_text(
+        _dc(
+            "<dc:title>水稻种质资源：红谷子</dc:title>"
+            '<dc:description xml:lang="zh">地方品种，耐旱。保存方式：见库。</dc:description>'
+            "<dc:identifier>accession:ZM000123</dc:identifier>"
+            "<dc:description>物种：Oryza sativa L.</dc:description>"
+            "<dc:description>保存方式：种子低温保存（-18℃长期库）</dc:description>"
+            "<dc:description>获取方式：在线申请，签署种质资源利用协议</dc:description>"
+            "<dc:description>共享范围：公益性科研\n共享途径：线上申请</dc:description>"
+            "<dc:description>服务机构：国家作物种质库</dc:description>"
+            "<dc:description>电子邮件：genebank@example.org</dc:description>"
+            "<dc:description>电话: 010-12345678</dc:description>"
+            "<dc:description>地址：北京市海淀区</dc:description>"
+            "<dc:description>Species: Zea mays\nA note that is no label.</dc:description>"
+            "<dc:type>PhysicalObject</dc:type>"
+        ),
+        "oai_dc",
+    )
+    assert record.physical is not None
+    assert record.physical.model_dump() == {
+        "accession_number": "ZM000123",
+        "species": "Oryza sativa L.",
+        "preservation": "种子低温保存（-18℃长期库）",
+        "obtain": "在线申请，签署种质资源利用协议",
+    }
+    assert ("accession", "ZM000123") in {(i.scheme, i.value) for i in record.identifiers}
+    assert record.sharing is not None
+    assert (record.sharing.scope, record.sharing.channel) == ("公益性科研", "线上申请")
+    assert record.contact_point is not None
+    assert record.contact_point.model_dump(exclude_none=True) == {
+        "name": "国家作物种质库",
+        "email": "genebank@example.org",
+        "phone": "010-12345678",
+        "address": "北京市海淀区",
+    }
+    # Only wholly labelled blocks are taken: prose, even with a label inside, stays prose.
+    assert record.description["zh"] == "地方品种，耐旱。保存方式：见库。"
+    assert record.description["en"] == "Species: Zea mays\nA note that is no label."
+    rules = {f.rule for f in evaluate(record, RuleContext()).findings}
+    assert not rules & {"core-contact", "physical-accession", "physical-obtain"}

@@ -50,7 +50,7 @@ def _oai_dc(line: dict[str, Any], xml: str) -> Flat:
     flat.keywords = [el.text or "" for el in by.get("subject", []) if el.get(LANG)]
     for el in by.get("identifier", []):
         text = el.text or ""
-        if not text.startswith("http"):
+        if not text.startswith(("http", "accession:")):
             flat.cstr = text
     for el in by.get("rights", []):
         text = el.text or ""

@@ -68,3 +68,26 @@ def test_public_funding_is_read_in_every_format(platform_id: str) -> None:
     if platform_id != "nmdc":  # its shape has no funding
         assert restricted
         assert sum(1 for r in records.values() if r.funding) > len(records) / 3
+
+
+@pytest.mark.parametrize("platform_id", IDS)
+def test_contact_points_and_physical_details_reach_the_record(platform_id: str) -> None:
+    records = list(mapped(platform_id).values())
+    physical = [r for r in records if r.resource_kind.is_physical]
+    assert len(physical) == sum(
+        n for kind, n in MANIFEST["platforms"][platform_id]["by_kind"].items() if kind != "dataset"
+    )
+    for record in physical:
+        details = record.physical
+        assert details is not None, record.source_identifier
+        assert details.accession_number and details.species, record.source_identifier
+        assert details.preservation and details.obtain, record.source_identifier
+    if platform_id == "sciencedb":  # its shape has no contact point
+        return
+    for record in records:
+        contact = record.contact_point
+        assert contact is not None, record.source_identifier
+        assert contact.name and contact.email and contact.phone, record.source_identifier
+        assert contact.address, record.source_identifier
+        # The labelled lines are fields, never description text.
+        assert not any("电子邮件" in text for text in record.description.values())
