@@ -8,6 +8,7 @@ per role. Every test using ``api`` runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from search_api.app import create_app
 from search_api.auth import create_token, revoke_token
 from search_api.config import ApiConfig
 from sharenet.api import validate_source
+from tests.conftest import fresh_postgres
 
 NEXT_RUN = datetime(2030, 1, 1, 6, 0, tzinfo=UTC)
 
@@ -246,11 +248,12 @@ def make_tokens(db: Database) -> dict[str, str]:
     return {who: f"Bearer {token}" for who, token in tokens.items()}
 
 
-@pytest.fixture
-def api(db: Database, tmp_path: Path) -> Iterator[Api]:
+@contextmanager
+def serving(db: Database, index_dir: Path) -> Iterator[Api]:
+    """The catalogue stored in ``db``, indexed in ``index_dir``, behind the app."""
     runs = fill_store(db)
     tokens = make_tokens(db)
-    backend = TantivyBackend(tmp_path / "index")
+    backend = TantivyBackend(index_dir)
     with db.session() as s:
         backend.rebuild(stored.record for stored in iter_records(s))
     hooks = Hooks(db)
@@ -265,3 +268,30 @@ def api(db: Database, tmp_path: Path) -> Iterator[Api]:
     with TestClient(create_app(config)) as client:
         yield Api(client, db, backend, hooks, tokens, runs)
     backend.close()
+
+
+@pytest.fixture
+def api(db: Database, tmp_path: Path) -> Iterator[Api]:
+    """A fresh app per test, for tests that change the store or count requests."""
+    with serving(db, tmp_path / "index") as app:
+        yield app
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def read_api(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Api]:
+    """One app per module and store kind, for modules that only read: building the
+    catalogue once keeps them fast. A module opts in by overriding ``api`` with it."""
+    tmp = tmp_path_factory.mktemp("read_api")
+    url = (
+        f"sqlite:///{tmp / 'catalogue.db'}" if request.param == "sqlite" else fresh_postgres("_ro")
+    )
+    db = Database(url)
+    try:
+        with serving(db, tmp / "index") as app:
+            yield app
+    finally:
+        db.dispose()

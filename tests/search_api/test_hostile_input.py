@@ -17,6 +17,12 @@ from tests.search_api.conftest import Api
 TEN_KB = "土壤 soil " * 1200
 
 
+@pytest.fixture
+def api(read_api: Api) -> Api:
+    """These tests only read: one catalogue per module and store kind."""
+    return read_api
+
+
 def assert_error_shape(body: dict[str, Any]) -> dict[str, Any]:
     assert set(body) == {"error"}, body
     error: dict[str, Any] = body["error"]

@@ -78,13 +78,13 @@ def test_the_matrix_covers_every_protected_endpoint() -> None:
     ("method", "path", "body", "owner"), [(m, *rest) for m, _, *rest in [*MATRIX, LISTING]]
 )
 def test_refused_without_a_valid_token(
-    api: Api, method: str, path: str, body: dict[str, Any] | None, owner: str
+    read_api: Api, method: str, path: str, body: dict[str, Any] | None, owner: str
 ) -> None:
     unknown = "Bearer snt_abcdefgh_" + "A" * 43
-    tampered = api.tokens["ncdc"][:-4] + "AAAA"
+    tampered = read_api.tokens["ncdc"][:-4] + "AAAA"
     for auth in (None, "Bearer", "Bearer nope", "Basic dXNlcjpwYXNz", unknown, tampered,
-                 api.tokens["revoked"]):  # fmt: skip
-        reply = _call(api, method, path, body, auth)
+                 read_api.tokens["revoked"]):  # fmt: skip
+        reply = _call(read_api, method, path, body, auth)
         assert reply.status_code == 401, (auth, reply.text)
         assert reply.headers["www-authenticate"] == "Bearer"
         assert_error_shape(reply.json())
@@ -94,11 +94,11 @@ def test_refused_without_a_valid_token(
     ("method", "path", "body", "owner"), [(m, *rest) for m, _, *rest in MATRIX]
 )
 def test_refused_to_the_wrong_role_or_platform(
-    api: Api, method: str, path: str, body: dict[str, Any] | None, owner: str
+    read_api: Api, method: str, path: str, body: dict[str, Any] | None, owner: str
 ) -> None:
     outsiders = ["cgris", "ncdc"] if owner == "admin" else ["cgris"]
     for who in outsiders:
-        reply = _call(api, method, path, body, api.tokens[who])
+        reply = _call(read_api, method, path, body, read_api.tokens[who])
         assert reply.status_code == 403, (who, reply.text)
         assert assert_error_shape(reply.json())["code"] == "forbidden"
 
@@ -118,13 +118,13 @@ def test_allowed_to_the_right_token(
     assert 200 <= reply.status_code < 300, reply.text
 
 
-def test_sources_listing_shows_status_runs_counts_and_next_run(api: Api) -> None:
-    reply = api.client.get("/api/sources", headers=api.auth("admin"))
+def test_sources_listing_shows_status_runs_counts_and_next_run(read_api: Api) -> None:
+    reply = read_api.client.get("/api/sources", headers=read_api.auth("admin"))
     sources = {s["id"]: s for s in reply.json()}
     assert set(sources) == {"ncdc-oai", "ncdc-old", "cgris-api"}
     ncdc = sources["ncdc-oai"]
     assert ncdc["status"] == "failed"
-    assert ncdc["last_run"]["id"] == api.runs["ncdc_failed"]
+    assert ncdc["last_run"]["id"] == read_api.runs["ncdc_failed"]
     assert ncdc["last_run"]["error"].startswith("source unavailable")
     assert ncdc["error_count"] == 1
     assert ncdc["records"] == {"live": 4, "deleted": 1}
@@ -135,16 +135,16 @@ def test_sources_listing_shows_status_runs_counts_and_next_run(api: Api) -> None
     assert sources["cgris-api"]["records"] == {"live": 3, "deleted": 0}
 
 
-def test_an_operator_lists_only_their_platform(api: Api) -> None:
-    ncdc = api.client.get("/api/sources", headers=api.auth("ncdc")).json()
+def test_an_operator_lists_only_their_platform(read_api: Api) -> None:
+    ncdc = read_api.client.get("/api/sources", headers=read_api.auth("ncdc")).json()
     assert {s["platform"] for s in ncdc} == {"ncdc"}
-    cgris = api.client.get("/api/sources", headers=api.auth("cgris")).json()
+    cgris = read_api.client.get("/api/sources", headers=read_api.auth("cgris")).json()
     assert [s["id"] for s in cgris] == ["cgris-api"]
 
 
-def test_run_report_lists_record_errors(api: Api) -> None:
-    url = f"/api/runs/{api.runs['ncdc_ok']}"
-    report = api.client.get(url, headers=api.auth("ncdc")).json()
+def test_run_report_lists_record_errors(read_api: Api) -> None:
+    url = f"/api/runs/{read_api.runs['ncdc_ok']}"
+    report = read_api.client.get(url, headers=read_api.auth("ncdc")).json()
     assert report["status"] == "succeeded"
     assert (report["added"], report["failed"]) == (5, 2)
     assert report["errors_total"] == 2
@@ -153,11 +153,15 @@ def test_run_report_lists_record_errors(api: Api) -> None:
         "reason": "no title in any language",
     }
     assert report["checkpoint"] == {"token": "abc"}
-    short = api.client.get(url, params={"errors_limit": 1}, headers=api.auth("ncdc")).json()
+    short = read_api.client.get(
+        url, params={"errors_limit": 1}, headers=read_api.auth("ncdc")
+    ).json()
     assert (len(short["errors"]), short["errors_total"]) == (1, 2)
-    runs = api.client.get("/api/sources/ncdc-oai/runs", headers=api.auth("ncdc")).json()
-    assert [r["id"] for r in runs] == [api.runs["ncdc_failed"], api.runs["ncdc_ok"]]
-    assert api.client.get("/api/runs/999999", headers=api.auth("admin")).status_code == 404
+    runs = read_api.client.get("/api/sources/ncdc-oai/runs", headers=read_api.auth("ncdc")).json()
+    assert [r["id"] for r in runs] == [read_api.runs["ncdc_failed"], read_api.runs["ncdc_ok"]]
+    assert (
+        read_api.client.get("/api/runs/999999", headers=read_api.auth("admin")).status_code == 404
+    )
 
 
 def test_trigger_starts_a_run_through_the_hook(api: Api) -> None:

@@ -9,6 +9,13 @@ import pytest
 from tests.search_api.conftest import CATALOGUE, DELETED, Api
 from tests.search_api.test_hostile_input import assert_error_shape
 
+
+@pytest.fixture
+def api(read_api: Api) -> Api:
+    """These tests only read: one catalogue per module and store kind."""
+    return read_api
+
+
 SOIL = next(r for r in CATALOGUE if r.source_identifier == "soil-001")
 STRAIN = next(r for r in CATALOGUE if r.source_identifier == "strain-7")
 

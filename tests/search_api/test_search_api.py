@@ -12,6 +12,12 @@ from indexer.base import FACETS
 from tests.search_api.conftest import CATALOGUE, DELETED, Api
 
 
+@pytest.fixture
+def api(read_api: Api) -> Api:
+    """These tests only read: one catalogue per module and store kind."""
+    return read_api
+
+
 def _search(api: Api, **params: Any) -> dict[str, Any]:
     reply = api.client.get("/api/search", params=params)
     assert reply.status_code == 200, reply.text
