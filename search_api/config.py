@@ -48,3 +48,6 @@ class ApiConfig:
     """Longer search queries are refused with a 422: no engine needs 10 kB to find a record."""
     max_result_window: int = 10_000
     """Deepest result reachable by paging (page × size), as on Elasticsearch."""
+    session_secret: str | None = None
+    """Signs the web pages' session cookies. ``None``: a random key per process, so
+    page logins end when the process restarts (set one for several workers)."""
