@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +20,7 @@ from harvester.store import Database
 from harvester.store.runs import reap_dead_runs
 from indexer.base import SearchBackend
 from search_api.config import ApiConfig, TriggerHarvest
+from search_api.service.recorder import ServiceRecorder
 from sharenet.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,13 +53,31 @@ def api_config(
             next_run=scheduler.next_run,
             validate_source=validate_source,
             sources_changed=scheduler.sync_jobs,
+            service=service_recorder(settings),
         )
     return ApiConfig(
         db=db,
         backend=backend,
         trigger_harvest=threaded_trigger(settings, db),
         validate_source=validate_source,
+        service=service_recorder(settings),
     )
+
+
+def service_recorder(settings: Settings) -> ServiceRecorder:
+    """A client's ratings of a record stay one rating across restarts: the secret that keys
+    them lives in the data directory (owner-only), never in the store beside the keys."""
+    path = settings.data_dir / "client-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker made it first
+        else:
+            with os.fdopen(fd, "wb") as out:
+                out.write(secrets.token_bytes(32))
+    return ServiceRecorder(secret=path.read_bytes())
 
 
 def _via_scheduler(scheduler: HarvestScheduler, source_id: str) -> int | None:

@@ -38,6 +38,8 @@ class ServiceRecorder:
     """One per application: holds the keys and writes service records."""
 
     def __init__(self, secret: bytes | None = None, *, clock: Clock = utcnow) -> None:
+        if secret is not None and len(secret) < 16:
+            raise ValueError("the rating secret needs at least 16 bytes")
         self._secret = secret if secret is not None else secrets.token_bytes(32)
         self._clock = clock
         self._lock = threading.Lock()

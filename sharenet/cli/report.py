@@ -13,6 +13,7 @@ import click
 
 from sharenet.context import open_database
 from sharenet.reports import compliance as compliance_report
+from sharenet.reports import evaluation as evaluation_report
 from sharenet.reports.render import FORMATS
 from sharenet.settings import Settings
 
@@ -71,3 +72,30 @@ def compliance(
     finally:
         db.dispose()
     write_output(compliance_report.render(data, fmt), output)
+
+
+@report.command()
+@click.argument("platform")
+@click.option("--year", type=click.IntRange(2000, 2999), required=True, help="Calendar year.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(evaluation_report.FORMATS),
+    default="html",
+    show_default=True,
+)
+@output_option
+@click.pass_obj
+def evaluation(settings: Settings, platform: str, year: int, fmt: str, output: Path | None) -> None:
+    """A platform's evaluation for one year: resources, service results, operation.
+
+    Serves as the platform's annual self-evaluation (art. 26) and as an input to
+    the centre's biennial evaluation (art. 27).
+    """
+    db = open_database(settings)
+    try:
+        with db.session() as session:
+            data = evaluation_report.build_report(session, platform, year)
+    finally:
+        db.dispose()
+    write_output(evaluation_report.render(data, fmt), output)
