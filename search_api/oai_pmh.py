@@ -377,11 +377,3 @@ class Provider:
             metadata = etree.SubElement(el, f"{{{OAI_NS}}}metadata")
             metadata.append(fmt.render(Record.model_validate(row.data)))
         return el
-
-
-def oai_arguments(query: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Normalise a framework's multi-dict of query or form arguments."""
-    out: dict[str, list[str]] = {}
-    for key, value in query.items():
-        out[key] = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
-    return out

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import func, select
 from starlette.routing import NoMatchFound
 
+from harvester.store import Database
 from harvester.store.models import RecordRow
 from harvester.store.records import StoredRecord, find_by_cstr
 from harvester.store.service import EventKind
@@ -31,7 +32,7 @@ from mappings.serialize.dcat_ap import (
 from mappings.serialize.schema_org import schema_org
 from search_api.deps import DbDep
 from search_api.errors import InvalidParameter, NotFound
-from search_api.oai_pmh import Provider, oai_arguments
+from search_api.oai_pmh import Provider
 from search_api.service.log import ServiceDep
 
 router = APIRouter(tags=["exports"])
@@ -103,17 +104,24 @@ def catalogue(
     return Response(serialize(graph, fmt), media_type=f"{RDF_MEDIA[fmt]}; charset=utf-8")
 
 
-@router.api_route("/oai", methods=["GET", "POST"], response_class=Response)
-async def oai(request: Request, db: DbDep) -> Response:
+@router.get("/oai", response_class=Response, name="oai")
+def oai_get(request: Request, db: DbDep) -> Response:
     """OAI-PMH 2.0 over the federated catalogue: sets ``platform:<id>`` and ``kind:<kind>``."""
-    if request.method == "POST":
-        form = await request.form()
-        args = oai_arguments({k: form.getlist(k) for k in form})
-    else:
-        args = oai_arguments({k: request.query_params.getlist(k) for k in request.query_params})
+    args = {k: request.query_params.getlist(k) for k in request.query_params}
+    return _oai_reply(request, db, args)
+
+
+@router.post("/oai", response_class=Response, name="oai_post")
+async def oai_post(request: Request, db: DbDep) -> Response:
+    """The same, with the arguments form-encoded in the body (as the protocol allows)."""
+    form = await request.form()
+    args = {k: [str(v) for v in form.getlist(k)] for k in form}
+    return _oai_reply(request, db, args)
+
+
+def _oai_reply(request: Request, db: Database, args: dict[str, list[str]]) -> Response:
     provider = Provider(db, str(request.url_for("oai")))
-    body = provider.respond(args)
-    return Response(body, media_type="text/xml; charset=utf-8")
+    return Response(provider.respond(args), media_type="text/xml; charset=utf-8")
 
 
 @router.get("/cstr/{identifier:path}", status_code=303, response_class=RedirectResponse)
