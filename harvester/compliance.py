@@ -7,6 +7,10 @@ the link checker could not reach — so :func:`refresh_platform` recomputes them
 set-based after every successful run and after every link check. They are
 stored as ordinary findings, so every query below treats all rules alike.
 
+A harvest judges only the records that changed at the source; :func:`reevaluate`
+judges stored records again (daily, or after the rules file is edited), so
+findings that depend on the date or on the rules reach unchanged records too.
+
 The query functions are framework-neutral: the API routes and the report
 command both call them.
 """
@@ -14,22 +18,29 @@ command both call them.
 from __future__ import annotations
 
 import csv
+import logging
 import re
 import statistics
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import IO, Any
 
-from sqlalchemy import and_, delete, distinct, func, insert, select
+from pydantic import ValidationError
+from sqlalchemy import and_, delete, distinct, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from harvester.store.linkcheck_models import LinkCheckRow
 from harvester.store.models import FindingRow, PlatformRow, RecordRow
-from mappings.record import ResourceKind, pick_lang
-from mappings.rules import Rule, RuleSet, Scope, default_rules
+from harvester.store.sources import agency_codes
+from mappings.findings import Finding
+from mappings.record import Record, ResourceKind, pick_lang
+from mappings.rules import Rule, RuleContext, RuleSet, Scope, default_rules, evaluate
 from mappings.rules.catalogue import AppliesTo
+
+log = logging.getLogger(__name__)
 
 CSTR_UNIQUE = "cstr-unique"
 DUPLICATE = "duplicate-record"
@@ -166,6 +177,20 @@ def _unreachable(session: Session, records: list[_Live], platform: str) -> dict[
     return out
 
 
+def _finding_row(record_id: str, platform: str, finding: Finding) -> dict[str, Any]:
+    """A finding as a row of the findings table, for bulk inserts."""
+    return {
+        "record_id": record_id,
+        "platform": platform,
+        "rule": finding.rule,
+        "level": finding.level.value,
+        "message_zh": finding.message_zh,
+        "message_en": finding.message_en,
+        "fields": list(finding.fields),
+        "detail": finding.detail,
+    }
+
+
 def refresh_platform(
     session: Session, platform: str, *, rules: RuleSet | None = None
 ) -> dict[str, int]:
@@ -193,23 +218,137 @@ def refresh_platform(
         if rule is None or rule.scope is not Scope.PLATFORM:
             continue  # switched off in the rules file
         counts[rule_id] = len(failing)
-        for rid, detail in failing.items():
-            finding = rule.finding(detail)
-            rows.append(
-                {
-                    "record_id": rid,
-                    "platform": platform,
-                    "rule": rule_id,
-                    "level": finding.level.value,
-                    "message_zh": finding.message_zh,
-                    "message_en": finding.message_en,
-                    "fields": finding.fields,
-                    "detail": finding.detail,
-                }
-            )
+        rows += [_finding_row(rid, platform, rule.finding(d)) for rid, d in failing.items()]
     if rows:
         session.execute(insert(FindingRow), rows)
     return counts
+
+
+# --- re-evaluation ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Reevaluation:
+    platforms: list[str] = field(default_factory=list)
+    evaluated: int = 0
+    """Live records judged again."""
+    changed: int = 0
+    """Records whose record-scope findings or quality score changed (and were rewritten)."""
+    skipped: int = 0
+    """Stored records that no longer validate as a record (kept as they were, logged)."""
+
+
+_FindingKey = tuple[str, str, str, str, tuple[str, ...], str | None]
+
+
+def _key(rule: str, level: str, zh: str, en: str, fields: Any, detail: str | None) -> _FindingKey:
+    return (rule, level, zh, en, tuple(fields or ()), detail)
+
+
+def reevaluate(
+    session: Session,
+    platform: str | None = None,
+    *,
+    freshness_days: int = 365,
+    today: date | None = None,
+    rules: RuleSet | None = None,
+    batch_size: int = 500,
+) -> Reevaluation:
+    """Judge the stored records of a platform (all if ``None``) again, by today and today's rules.
+
+    A harvest stores findings only for records that changed at the source (the
+    upsert skips unchanged ones), so without this a record that merely grew old
+    never gets its ``modified-fresh`` finding, and an edited rules file reaches
+    only records that happen to change. Records are read from ``RecordRow.data``
+    in id-ordered batches of plain rows (no ORM objects), so memory stays flat
+    whatever the platform's size; only records whose findings or score differ
+    are written. The platform-scope findings are recomputed after
+    (:func:`refresh_platform`), so rule edits reach them too. The caller's
+    session commits; the scheduler runs this daily.
+    """
+    rules = rules or default_rules()
+    platforms = [platform] if platform else _platforms_with_records(session)
+    out = Reevaluation(platforms=platforms)
+    for plat in platforms:
+        context = RuleContext(
+            agency_codes=agency_codes(session, plat),
+            freshness_days=freshness_days,
+            today=today,
+            rules=rules,
+        )
+        after = ""
+        while rows := session.execute(
+            select(RecordRow.id, RecordRow.data, RecordRow.quality_score)
+            .where(_live_filter(plat), RecordRow.id > after)
+            .order_by(RecordRow.id)
+            .limit(batch_size)
+        ).all():
+            after = rows[-1][0]
+            _reevaluate_batch(session, plat, [tuple(r) for r in rows], context, out)
+        refresh_platform(session, plat, rules=rules)
+    return out
+
+
+def _platforms_with_records(session: Session) -> list[str]:
+    return sorted(
+        session.scalars(select(RecordRow.platform).where(RecordRow.deleted.is_(False)).distinct())
+    )
+
+
+def _reevaluate_batch(
+    session: Session,
+    platform: str,
+    rows: list[tuple[Any, ...]],
+    context: RuleContext,
+    out: Reevaluation,
+) -> None:
+    ids = [rid for rid, _, _ in rows]
+    own = and_(FindingRow.record_id.in_(ids), FindingRow.rule.not_in(PLATFORM_RULES))
+    stored: dict[str, list[_FindingKey]] = defaultdict(list)
+    for rid, *values in session.execute(
+        select(
+            FindingRow.record_id,
+            FindingRow.rule,
+            FindingRow.level,
+            FindingRow.message_zh,
+            FindingRow.message_en,
+            FindingRow.fields,
+            FindingRow.detail,
+        ).where(own)
+    ):
+        stored[rid].append(_key(*values))
+    changed: list[str] = []
+    scores: list[dict[str, Any]] = []
+    findings: list[dict[str, Any]] = []
+    for rid, data, score in rows:
+        try:
+            record = Record.model_validate(data)
+        except ValidationError as exc:
+            log.warning("record %s no longer validates, findings kept: %s", rid, exc)
+            out.skipped += 1
+            continue
+        out.evaluated += 1
+        evaluation = evaluate(record, context)
+        fresh = [
+            _key(f.rule, f.level.value, f.message_zh, f.message_en, f.fields, f.detail)
+            for f in evaluation.findings
+        ]
+        if sorted(fresh) == sorted(stored.get(rid, [])) and evaluation.score == score:
+            continue
+        changed.append(rid)
+        scores.append({"id": rid, "quality_score": evaluation.score})
+        findings += [_finding_row(rid, platform, f) for f in evaluation.findings]
+    if not changed:
+        return
+    session.execute(
+        delete(FindingRow).where(
+            FindingRow.record_id.in_(changed), FindingRow.rule.not_in(PLATFORM_RULES)
+        )
+    )
+    if findings:
+        session.execute(insert(FindingRow), findings)
+    session.execute(update(RecordRow), scores)  # bulk UPDATE by primary key
+    out.changed += len(changed)
 
 
 # --- summaries -------------------------------------------------------------------------

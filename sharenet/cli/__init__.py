@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "report": "sharenet.cli.report:report",
     "links": "sharenet.cli.links:links",
     "index": "sharenet.cli.index:index",
+    "rules": "sharenet.cli.rules:rules",
 }
 """Command name -> ``module:attribute`` of its click command."""
 
