@@ -250,3 +250,14 @@ def test_catalogue_paging_limits(client: TestClient) -> None:
     reply = client.get("/catalogue", params={"page_size": 5}, headers={"accept": "text/turtle"})
     assert reply.status_code == 200 and "hydra:nextPage" in reply.text
     assert httpx.codes.is_success(client.get("/catalogue", params={"format": "jsonld"}).status_code)
+
+
+def test_oai_by_post_equals_get(client: TestClient) -> None:
+    args = {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": "platform:ncdc"}
+    by_get = etree.fromstring(client.get("/oai", params=args).content)
+    by_post = etree.fromstring(client.post("/oai", data=args).content)
+    ids = "o:ListIdentifiers/o:header/o:identifier"
+    assert by_get.xpath(f"{ids}/text()", namespaces=NS) == by_post.xpath(
+        f"{ids}/text()", namespaces=NS
+    )
+    assert by_post.find("o:error", NS) is None
