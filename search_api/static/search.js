@@ -7,6 +7,10 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 
+  // On a phone the filters start folded, so the results come first.
+  var panel = document.querySelector(".facets-panel");
+  if (panel && window.matchMedia("(max-width: 47.99rem)").matches) { panel.open = false; }
+
   var input = document.getElementById("q");
   var list = document.getElementById("suggestions");
   if (!input || !list) { return; }

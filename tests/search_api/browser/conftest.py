@@ -31,6 +31,7 @@ import uvicorn
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from harvester import freshness
+from harvester.store.freshness_models import FreshnessSnapshotRow
 from harvester.store.records import count_records
 from indexer.sync import rebuild
 from search_api.app import create_app
@@ -103,8 +104,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             rebuild(db, backend, index_cursor_path(settings))
         now = datetime.now(UTC)
         with db.session() as session:
-            for days_ago in (3, 2, 1, 0):
-                freshness.snapshot(session, now - timedelta(days=days_ago))
+            freshness.snapshot(session, now)
+            for days_ago in (3, 2, 1):  # a catalogue that grew to today's size
+                for figures in freshness.all_freshness(session, now):
+                    figures.records = figures.records * (4 - days_ago) // 4
+                    session.add(
+                        FreshnessSnapshotRow(
+                            platform=figures.platform,
+                            day=(now - timedelta(days=days_ago)).date(),
+                            figures=figures.as_json(),
+                        )
+                    )
             tokens = {
                 "operator": create_token(session, role="operator", platform="ncdc")[1],
                 "admin": create_token(session, role="admin")[1],

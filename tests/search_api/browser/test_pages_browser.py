@@ -172,8 +172,10 @@ def test_centre_dashboard(page: tuple[Page, Watch], site: Site) -> None:
     tab, watch = page
     login(tab, site, "admin", "/centre")
     assert_accessible(tab)
-    with open_database(site.settings).session() as session:
+    db = open_database(site.settings)
+    with db.session() as session:
         platforms = freshness.platforms(session)  # every registered platform, harvested or not
+    db.dispose()
     rows = tab.locator("table.platforms tbody tr")
     expect(rows).to_have_count(len(platforms))
     for demo in PLATFORMS:
