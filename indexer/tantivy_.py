@@ -244,7 +244,10 @@ class TantivyBackend(SearchBackend):
         text = self._queries.text_query(parsed)
         full = self._queries.combine(text, self._queries.filter_query(query.filters))
         searcher = self._current().searcher()
-        result = searcher.search(full, limit=max(size, 1), offset=offset, **_order(query))
+        # With facets the total comes from the facet pass: one walk over the matches, not two.
+        result = searcher.search(
+            full, limit=max(size, 1), offset=offset, count=not query.facets, **_order(query)
+        )
         hits: list[Hit] = []
         marks = self._queries.highlight_query(parsed) if query.highlight and size else None
         highlighter = Highlighter(searcher, self._schema, marks) if marks is not None else None
@@ -258,18 +261,21 @@ class TantivyBackend(SearchBackend):
                     highlights=highlighter.highlights(doc) if highlighter else {},
                 )
             )
-        facets = self._facets(searcher, full, query.facet_size) if query.facets else {}
-        total: int = getattr(result, "count", 0) or 0
+        if query.facets:
+            facets, total = self._facets(searcher, full, query.facet_size)
+        else:
+            facets, total = {}, int(getattr(result, "count", 0) or 0)
         return Page(total=total, hits=hits, facets=facets, page=page, size=size)
 
     def _facets(
         self, searcher: tantivy.Searcher, query: tantivy.Query, facet_size: int
-    ) -> dict[str, list[FacetValue]]:
-        """Exact counts over the whole result set.
+    ) -> tuple[dict[str, list[FacetValue]], int]:
+        """Exact counts over the whole result set, and its size.
 
         Tantivy counts terms per segment and keeps each segment's top
         ``segment_size``; when that cut could have lost counts
         (``doc_count_error_upper_bound`` > 0) the facet is counted again uncut.
+        Every document has exactly one ``kind``, so its buckets add up to the total.
         """
         size = min(max(facet_size, 1), MAX_FACET_SIZE)
 
@@ -288,7 +294,9 @@ class TantivyBackend(SearchBackend):
             ]
             buckets.sort(key=lambda v: (-v.count, v.value))
             out[facet] = buckets[:size]
-        return out
+        kinds = result["kind"]
+        total = sum(int(b["doc_count"]) for b in kinds["buckets"])
+        return out, total + int(kinds.get("sum_other_doc_count", 0))
 
     def suggest(self, prefix: str, size: int = 10) -> list[Suggestion]:
         """Titles holding the typed words in order; those starting with them come first."""
