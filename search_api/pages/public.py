@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import select
 
 from harvester.store.models import PlatformRow
+from harvester.store.ratings import record_ratings
 from harvester.store.records import get_record
 from harvester.store.service import EventKind
 from indexer.base import FACETS, SearchBackend, SortOrder
@@ -283,6 +284,7 @@ def record_page(
             select(PlatformRow).where(PlatformRow.id == stored.record.platform)
         ).one_or_none()
         site = platform.site if platform else None
+        ratings = record_ratings(session, record_id)
     out = record_response(stored)  # 410 Gone for a deleted record, as the API says
     record = stored.record
     service.used(record, EventKind.VIEW)
@@ -301,4 +303,6 @@ def record_page(
         findings=sorted(out.findings, key=lambda f: (levels.get(f.level, 3), f.rule)),
         cstr_resolver=CSTR_RESOLVER,
         json_ld=json_ld(schema_org(record, url=page_url, lang=lang)),
+        ratings=ratings,
+        rated=request.query_params.get("rated"),
     )

@@ -8,13 +8,16 @@ JSON carries comments as data; HTML pages must escape them.
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Form, Path, Query, Request, status
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from harvester import compliance
 from harvester.store.ratings import (
     MAX_COMMENT_LENGTH,
+    Rating,
     RatingStatus,
     moderate,
     moderation_queue,
@@ -24,7 +27,8 @@ from harvester.store.ratings import (
 )
 from harvester.store.records import get_record
 from search_api.deps import AdminDep, DbDep
-from search_api.errors import Gone, NotFound
+from search_api.errors import Forbidden, Gone, NotFound
+from search_api.routes.exports import record_page_url
 from search_api.service.log import ServiceDep
 
 router = APIRouter(tags=["evaluation"])
@@ -41,21 +45,14 @@ class Decision(BaseModel):
     decision: Literal["approve", "reject"]
 
 
-@router.post("/api/records/{record_id}/ratings", status_code=status.HTTP_201_CREATED)
-def rate_record(
-    record_id: RecordId, body: RatingIn, db: DbDep, service: ServiceDep
-) -> dict[str, Any]:
-    """Rate a record 1–5, optionally with a comment (published after moderation).
-
-    Rating again replaces your earlier rating of the same record.
-    """
+def _rate(db: DbDep, service: ServiceDep, record_id: str, body: RatingIn) -> Rating:
     with db.session() as session:
         stored = get_record(session, record_id)
         if stored is None:
             raise NotFound(f"no record with id {record_id!r}")
         if stored.record.deleted:
             raise Gone(f"record {record_id!r} was deleted at its source")
-        rating = rate(
+        return rate(
             session,
             record_id=record_id,
             platform=stored.record.platform,
@@ -64,6 +61,17 @@ def rate_record(
             comment=body.comment,
             now=service.recorder.now(),
         )
+
+
+@router.post("/api/records/{record_id}/ratings", status_code=status.HTTP_201_CREATED)
+def rate_record(
+    record_id: RecordId, body: RatingIn, db: DbDep, service: ServiceDep
+) -> dict[str, Any]:
+    """Rate a record 1–5, optionally with a comment (published after moderation).
+
+    Rating again replaces your earlier rating of the same record.
+    """
+    rating = _rate(db, service, record_id, body)
     return {
         "record_id": record_id,
         "stars": rating.stars,
@@ -118,3 +126,25 @@ def moderation_decide(
     if rating is None:
         raise NotFound(f"no rating with id {rating_id}")
     return rating.as_json()
+
+
+@router.post("/records/{record_id}/ratings", include_in_schema=False)
+def rate_from_page(
+    request: Request,
+    record_id: RecordId,
+    db: DbDep,
+    service: ServiceDep,
+    stars: Annotated[int, Form(ge=1, le=5)],
+    comment: Annotated[str, Form(max_length=MAX_COMMENT_LENGTH)] = "",
+) -> RedirectResponse:
+    """The record page's form (works without JavaScript): rate, then back to the page.
+
+    Another site's form must not cast votes with its visitors' addresses: a
+    browser's ``Origin`` header, when sent, has to be this site.
+    """
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.url.netloc:
+        raise Forbidden("ratings are accepted from this site's own pages only")
+    rating = _rate(db, service, record_id, RatingIn(stars=stars, comment=comment or None))
+    target = f"{record_page_url(request, record_id)}?rated={rating.status}#ratings"
+    return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)

@@ -126,3 +126,35 @@ def test_moderation_is_the_centres(svc: ServiceApp) -> None:
         == 422
     )
     assert client.get("/api/moderation/ratings?status=nonsense", headers=admin).status_code == 422
+
+
+def test_record_page_form_rates_and_escapes_comments(svc: ServiceApp) -> None:
+    client = svc.client()
+    page = client.get(f"/records/{RECORD}")
+    assert page.status_code == 200
+    assert f'action="/records/{RECORD}/ratings"' in page.text and 'name="stars"' in page.text
+    reply = client.post(
+        f"/records/{RECORD}/ratings", data={"stars": "4", "comment": SCRIPT}, follow_redirects=False
+    )
+    assert reply.status_code == 303
+    assert reply.headers["location"] == f"/records/{RECORD}?rated=pending#ratings"
+    queue = client.get("/api/moderation/ratings", headers=svc.auth("admin")).json()
+    assert [item["comment"] for item in queue["items"]] == [SCRIPT]
+    client.post(
+        f"/api/moderation/ratings/{queue['items'][0]['id']}",
+        json={"decision": "approve"},
+        headers=svc.auth("admin"),
+    )
+    page = client.get(f"/records/{RECORD}?lang=en")
+    assert "<script>alert" not in page.text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more" in page.text
+    assert "4.0 on average (1 ratings)" in page.text
+    # another site's form cannot vote with its visitors
+    foreign = client.post(
+        f"/records/{RECORD}/ratings",
+        data={"stars": "1"},
+        headers={"Origin": "https://elsewhere.example"},
+        follow_redirects=False,
+    )
+    assert foreign.status_code == 403
+    assert client.post(f"/records/{RECORD}/ratings", data={"stars": "9"}).status_code == 422
