@@ -11,6 +11,7 @@ import os
 import secrets
 import threading
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from harvester.errors import ConfigError
@@ -45,29 +46,31 @@ def api_config(
 ) -> ApiConfig:
     """With a scheduler, the API triggers through it and shows its plans; else harvests run
     in a thread of the API process (the embedded setup without scheduling)."""
-    if scheduler is not None:
-        return ApiConfig(
-            db=db,
-            backend=backend,
-            trigger_harvest=lambda source_id: _via_scheduler(scheduler, source_id),
-            next_run=scheduler.next_run,
-            validate_source=validate_source,
-            sources_changed=scheduler.sync_jobs,
-            service=service_recorder(settings),
-        )
+    trigger: TriggerHarvest = (
+        partial(_via_scheduler, scheduler)
+        if scheduler is not None
+        else threaded_trigger(settings, db)
+    )
     return ApiConfig(
         db=db,
         backend=backend,
-        trigger_harvest=threaded_trigger(settings, db),
+        trigger_harvest=trigger,
+        next_run=scheduler.next_run if scheduler is not None else None,
+        sources_changed=scheduler.sync_jobs if scheduler is not None else None,
         validate_source=validate_source,
-        service=service_recorder(settings),
+        service=ServiceRecorder(secret=data_secret(settings, "client-key")),
+        session_secret=data_secret(settings, "session-key").hex(),
     )
 
 
-def service_recorder(settings: Settings) -> ServiceRecorder:
-    """A client's ratings of a record stay one rating across restarts: the secret that keys
-    them lives in the data directory (owner-only), never in the store beside the keys."""
-    path = settings.data_dir / "client-key"
+def data_secret(settings: Settings, name: str) -> bytes:
+    """A random secret kept in the data directory (owner-only), made on first use.
+
+    Keys that must outlive a restart and be shared by every worker — the one that
+    makes a client's ratings count once, the one that signs page logins — live
+    here, never in the store beside what they protect.
+    """
+    path = settings.data_dir / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -77,7 +80,7 @@ def service_recorder(settings: Settings) -> ServiceRecorder:
         else:
             with os.fdopen(fd, "wb") as out:
                 out.write(secrets.token_bytes(32))
-    return ServiceRecorder(secret=path.read_bytes())
+    return path.read_bytes()
 
 
 def _via_scheduler(scheduler: HarvestScheduler, source_id: str) -> int | None:

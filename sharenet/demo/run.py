@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harvester.freshness import snapshot
 from harvester.registry import load_registry, seed
 from harvester.runs import RunReport
 from harvester.store import Database
@@ -98,8 +99,10 @@ def run_demo(
             backend = open_backend(settings)
             try:
                 outcome.indexed = _index(settings, db, backend, echo)
+                with db.session() as session:
+                    snapshot(session)  # today's point on the centre's trend charts
                 if serve:
-                    _serve(db, backend, port, echo)
+                    _serve(settings, db, backend, port, echo)
             finally:
                 backend.close()
     finally:
@@ -129,13 +132,23 @@ def _index(settings: Settings, db: Database, backend: SearchBackend, echo: Echo)
     return indexed
 
 
-def _serve(db: Database, backend: SearchBackend, port: int, echo: Echo) -> None:
+def _serve(settings: Settings, db: Database, backend: SearchBackend, port: int, echo: Echo) -> None:
+    """Serve the API and pages as ``sharenet serve`` does, with tokens to try the dashboards."""
     import uvicorn
 
     from search_api.app import create_app
-    from search_api.config import ApiConfig
+    from search_api.auth import create_token
+    from sharenet.api import api_config
 
-    app = create_app(ApiConfig(db=db, backend=backend))
-    echo(f"ShareNet demo: http://127.0.0.1:{port}/ (search: /api/search?q=土壤, docs: /docs)")
+    app = create_app(api_config(settings, db, backend))
+    with db.session() as session:
+        _admin, admin_token = create_token(session, role="admin", label="demo")
+        _operator, operator_token = create_token(
+            session, role="operator", platform="ncdc", label="demo"
+        )
+    base = f"http://127.0.0.1:{port}"
+    echo(f"ShareNet demo: {base}/ (search: {base}/search?q=土壤, API docs: {base}/docs)")
+    echo(f"  centre dashboard {base}/centre — admin token: {admin_token}")
+    echo(f"  operator dashboard {base}/operator — ncdc operator token: {operator_token}")
     echo("Ctrl-C stops the demo.")
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")

@@ -251,6 +251,8 @@ def test_serves_until_interrupted(demo_dir: Path, store_url: str | None) -> None
                 break
         else:
             pytest.fail("the demo ended without printing its address")
+        admin = proc.stdout.readline().rsplit(" ", 1)[1].strip()
+        operator = proc.stdout.readline().rsplit(" ", 1)[1].strip()
         for _ in range(100):
             try:
                 reply = httpx.get(address + "api/search", params={"q": "土壤"}, timeout=5)
@@ -258,6 +260,14 @@ def test_serves_until_interrupted(demo_dir: Path, store_url: str | None) -> None
             except httpx.TransportError:
                 time.sleep(0.1)
         assert reply.status_code == 200 and reply.json()["total"] > 0
+        # the printed tokens open the dashboards, and "harvest now" really starts a run
+        centre = httpx.get(address + "centre", headers={"Authorization": f"Bearer {admin}"})
+        assert centre.status_code == 200
+        mine = {"Authorization": f"Bearer {operator}"}
+        sources = httpx.get(address + "api/sources", headers=mine).json()
+        assert {s["platform"] for s in sources} == {"ncdc"}
+        started = httpx.post(address + f"api/sources/{sources[0]['id']}/harvest", headers=mine)
+        assert started.status_code == 202, started.text
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
     finally:
