@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, datetime
 
 from harvester.freshness import snapshot
 from harvester.scheduler import HarvestScheduler
 from harvester.store import Database
+from harvester.store.service import roll_up_terms
 from sharenet.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,13 +44,21 @@ def make_scheduler(settings: Settings, db: Database) -> HarvestScheduler:
         return [*base, "harvest", source_id, "--trigger", trigger]
 
     def maintenance() -> None:
+        """Daily: date-dependent rules reach unchanged records, yesterday's pseudonymous
+        query-term hashes are rolled up and dropped, the freshness trend gets its point."""
         from harvester.compliance import reevaluate
 
         with db.session() as session:
-            reevaluate(session)
+            reevaluate(session, freshness_days=settings.freshness_days)
+        with db.session() as session:
+            rolled = roll_up_terms(session, datetime.now(UTC).date())
         with db.session() as session:
             count = snapshot(session)
-        log.info("daily maintenance: rules re-evaluated, %d freshness snapshots", count)
+        log.info(
+            "daily maintenance: rules re-evaluated, %d term rows rolled up, %d snapshots",
+            rolled,
+            count,
+        )
 
     return HarvestScheduler(
         db,
