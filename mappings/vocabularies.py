@@ -219,6 +219,21 @@ def discipline_name(code: str, lang: str = "zh") -> str | None:
     return names[1] if lang == "en" else names[0]
 
 
+def subject_label(subject: str, lang: str = "zh") -> str | None:
+    """How a stored subject reads to people: ``170`` -> 地球科学, ``17050`` -> 地球科学 · 17050.
+
+    Records and the index keep bare codes (one facet value per discipline);
+    the API and the pages name them. A deeper code is named by its first
+    level (the only one tabled) and keeps its digits; ``None`` for free text.
+    """
+    if not (subject.isdigit() and len(subject) in {3, 5, 7}):
+        return None
+    name = discipline_name(subject[:3], lang)
+    if name is None or len(subject) == 3:
+        return name
+    return f"{name} · {subject}"
+
+
 # --- public funders (art. 5) -------------------------------------------------------------
 
 PUBLIC_FUNDERS: dict[str, tuple[str, ...]] = {

@@ -11,6 +11,8 @@ from typing import Literal
 
 from fastapi import Request, Response
 
+from mappings.vocabularies import subject_label
+
 UiLang = Literal["zh", "en"]
 LANGS: tuple[UiLang, ...] = ("zh", "en")
 COOKIE = "sn_lang"
@@ -241,6 +243,9 @@ class Translator:
         return text.format(**values) if values else text
 
     def label(self, facet: str, value: str) -> str:
-        """A facet value as people read it (``open`` -> 开放共享); unknown values as they are."""
+        """A facet value as people read it (``open`` -> 开放共享, subject ``170`` -> 地球科学);
+        unknown values as they are."""
+        if facet == "subject":
+            return subject_label(value, self.lang) or value
         key = f"{facet}_{value}"
         return self(key) if key in TEXT else value

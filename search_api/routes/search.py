@@ -14,8 +14,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, StringConstraints
 
-from indexer.base import FACETS, Filters, Page, SortOrder
+from indexer.base import FACETS, FacetValue, Filters, Page, SortOrder
 from indexer.base import Query as SearchQuery
+from mappings.vocabularies import subject_label
 from search_api.deps import BackendDep, ConfigDep
 from search_api.errors import InvalidParameter
 from search_api.service.log import ServiceDep
@@ -30,7 +31,11 @@ MAX_SUGGEST_LENGTH = 100
 
 class FacetCount(BaseModel):
     value: str
+    """What the filter parameter of the same name takes."""
     count: int
+    label: dict[str, str] | None = None
+    """The value's name by language (``{"zh": "地球科学", "en": "Earth Sciences"}`` for the
+    subject code ``170``), where the value is a code; ``None`` where it reads as it is."""
 
 
 class SearchHit(BaseModel):
@@ -149,7 +154,15 @@ def _result(page: Page) -> SearchResult:
             for h in page.hits
         ],
         facets={
-            name: [FacetCount(value=f.value, count=f.count) for f in page.facets.get(name, [])]
-            for name in FACETS
+            name: [_facet_count(name, f) for f in page.facets.get(name, [])] for name in FACETS
         },
     )
+
+
+def _facet_count(facet: str, found: FacetValue) -> FacetCount:
+    """Subjects are indexed as GB/T 13745 codes (one value per discipline, however a
+    source spelled it); people read them by name, so the API names them."""
+    named: dict[str, str] = {}
+    if facet == "subject":
+        named = {lang: text for lang in ("zh", "en") if (text := subject_label(found.value, lang))}
+    return FacetCount(value=found.value, count=found.count, label=named or None)

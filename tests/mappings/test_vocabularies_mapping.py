@@ -14,6 +14,7 @@ from mappings.vocabularies import (
     is_discipline_code,
     public_funder,
     subject_code,
+    subject_label,
 )
 from tests.mappings.helpers import map_text
 
@@ -50,6 +51,14 @@ def test_the_first_level_table() -> None:
     assert all(len(code) == 3 and code.isdigit() for code in DISCIPLINES)
     assert discipline_name("170") == "地球科学" and discipline_name("170", "en") == "Earth Sciences"
     assert discipline_name("17050") is None and discipline_name("Ecology") is None
+
+
+def test_subject_labels_name_codes_at_any_level() -> None:
+    assert subject_label("170") == "地球科学" and subject_label("170", "en") == "Earth Sciences"
+    assert subject_label("17050") == "地球科学 · 17050"
+    assert subject_label("1705010", "en") == "Earth Sciences · 1705010"
+    assert subject_label("Ecology") is None and subject_label("999") is None
+    assert subject_label("1700") is None
 
 
 def _dc(body: str) -> str:

@@ -108,6 +108,19 @@ def test_record_page_has_every_part(api: Api) -> None:
     assert 'name="viewport"' in html
 
 
+def test_subjects_are_shown_by_name_in_the_page_language(api: Api) -> None:
+    page = api.client.get("/search", params={"q": "土壤", "lang": "zh"}).text
+    facet = re.search(r'data-facet="subject">(.*?)</details>', page, re.S)
+    assert facet and "地球科学" in facet.group(1) and ">170<" not in facet.group(1)
+    assert 'href="/search?q=%E5%9C%9F%E5%A3%A4&amp;subject=170"' in facet.group(1)
+    chip = api.client.get("/search", params={"subject": "170", "lang": "zh"}).text
+    assert re.search(r'class="chip"[^>]*>地球科学 <span', chip)
+    record = api.client.get(f"/records/{SOIL.id}", params={"lang": "zh"}).text
+    assert re.search(r'subject=170">地球科学</a>', record)
+    english = api.client.get(f"/records/{SOIL.id}", params={"lang": "en"}).text
+    assert re.search(r'subject=170">Earth Sciences</a>', english)
+
+
 def stored_soil(api: Api) -> Record:
     from harvester.store.records import get_record
 

@@ -86,6 +86,15 @@ def test_facets_equal_counts_computed_from_the_store(api: Api) -> None:
         assert got == dict(counts), name
 
 
+def test_subject_facet_values_are_codes_with_names(api: Api) -> None:
+    subjects = {f["value"]: f for f in _search(api, size=1)["facets"]["subject"]}
+    assert subjects["170"]["label"] == {"zh": "地球科学", "en": "Earth Sciences"}
+    assert subjects["210"]["label"] == {"zh": "农学", "en": "Agronomy"}
+    assert _search(api, subject="170")["total"] == subjects["170"]["count"]  # value filters
+    platforms = _search(api, size=1)["facets"]["platform"]
+    assert platforms and all(f["label"] is None for f in platforms)
+
+
 def test_filters_are_anded_across_facets_and_ored_within_one(api: Api) -> None:
     ncdc = _search(api, platform="ncdc")
     assert ncdc["total"] == 4
