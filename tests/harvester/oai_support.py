@@ -225,14 +225,6 @@ def snapshot(db: Database, source: str) -> dict[str, tuple[str, bool, datetime, 
         }
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met in time")
-        time.sleep(0.05)
-
-
 def iter_zenodo(realdata: Path) -> Iterator[tuple[dict[str, str], Path, int]]:
     """``(query args, file, HTTP status)`` of every recorded Zenodo reply on disk."""
     base = realdata / "oai-pmh" / "zenodo-2026"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from click.testing import CliRunner, Result
 
 from sharenet.cli import main
 from tests.harvester.oai_support import DATA, OaiServerProcess, read_items, write_items
+from tests.local_servers import free_port
 
 
 def _run(database_url: str, *args: str, env: dict[str, str] | None = None) -> Result:
@@ -23,12 +23,6 @@ def _one_error_line(result: Result, fragment: str) -> None:
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: ") and fragment in lines[0], lines[0]
     assert "Traceback" not in result.output
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_unknown_source(database_url: str) -> None:
@@ -56,7 +50,7 @@ def test_bad_source_definitions(database_url: str, args: list[str], fragment: st
 
 
 def test_unreachable_host(database_url: str) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}/oai"
+    url = f"http://127.0.0.1:{free_port()}/oai"
     added = _run(
         database_url,
         "sources",

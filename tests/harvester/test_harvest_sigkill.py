@@ -20,9 +20,9 @@ from tests.harvester.oai_support import (
     OaiServerProcess,
     dc_item,
     snapshot,
-    wait_until,
     write_items,
 )
+from tests.local_servers import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -31,9 +31,9 @@ from tests.harvester.oai_support import (
     ReplayServer,
     Reply,
     dc_item,
-    wait_until,
     write_items,
 )
+from tests.local_servers import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -10,7 +10,6 @@ fault injection stands in for a busy (429) or unavailable (503) cluster.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -29,6 +28,7 @@ from indexer.errors import BackendUnavailable, BulkError, MappingOutOfDate
 from mappings.record import AccessRights, Record, ResourceKind
 from tests.indexer.cluster_support import CLUSTER_KINDS, cluster_backend
 from tests.indexer.es_compat_proxy import EsCompatProxy
+from tests.local_servers import free_port
 
 pytestmark = pytest.mark.integration
 Cluster = tuple[ClusterBackend, EsCompatProxy]
@@ -167,10 +167,7 @@ def test_parallel_bulk_workers_write_everything(osmem_url: str) -> None:
 
 
 def test_unreachable_cluster_names_the_url() -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{free_port()}"
     for cls in (ElasticsearchBackend, OpenSearchBackend):
         backend = cls(url, max_retries=0, timeout=2)
         with pytest.raises(BackendUnavailable, match=f"{url}.*unreachable"):

@@ -11,15 +11,11 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from lxml import etree
@@ -34,6 +30,7 @@ from search_api.oai_pmh import ID_PREFIX, OAI_NS
 from sharenet.cli import main
 from sharenet.context import open_backend, open_database
 from sharenet.settings import Settings
+from tests.local_servers import serve_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -66,21 +63,9 @@ def client(demo_settings: Settings, demo_db: Database) -> Iterator[TestClient]:
 @pytest.fixture(scope="module")
 def server(demo_settings: Settings, demo_db: Database) -> Iterator[str]:
     """The real app on a free port, as harvesters downstream would meet it."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     app = create_app(ApiConfig(db=demo_db, backend=open_backend(demo_settings)))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serve_app(app, timeout=20) as url:
+        yield url
 
 
 def _store_ids(db: Database, **where: str) -> dict[str, bool]:

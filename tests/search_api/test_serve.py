@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,16 +16,10 @@ import pytest
 from harvester.store import Database
 from harvester.store.records import iter_records
 from indexer.tantivy_ import TantivyBackend
+from tests.local_servers import free_port
 from tests.search_api.conftest import fill_store
 
 CLI = [sys.executable, "-c", "from sharenet.cli import main; main()"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -55,7 +48,7 @@ def server(data_dir: Path, tmp_path: Path) -> Iterator[tuple[str, Path, str]]:
         text=True,
         check=True,
     ).stdout.splitlines()[-1]
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from sharenet.cli import main
 from sharenet.demo.catalogue import load_manifest
 from sharenet.settings import Settings
 from tests.conftest import fresh_postgres
+from tests.local_servers import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -234,9 +234,7 @@ def test_rerun_is_incremental(demo_dir: Path, store_url: str | None) -> None:
 
 def test_serves_until_interrupted(demo_dir: Path, store_url: str | None) -> None:
     """The real command: it prints the address, answers searches, and stops on Ctrl-C."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = "from sharenet.cli import main; main()"
     args = [*_cli(store_url), "demo", "--data-dir", str(demo_dir), "--port", str(port)]
     proc = subprocess.Popen(

@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import gzip
 import itertools
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,7 +24,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from harvester import freshness
@@ -43,6 +39,7 @@ from sharenet.demo.platforms import DemoPlatforms
 from sharenet.demo.run import demo_sources, register
 from sharenet.pipeline import run_harvest
 from sharenet.settings import Settings
+from tests.local_servers import serve_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -76,12 +73,6 @@ def _slice_demo(target: Path) -> None:
             lines = list(itertools.islice(src, RECORDS_PER_PLATFORM))
         with gzip.open(data_file(p.id, target), "wt", encoding="utf-8") as out:
             out.writelines(lines)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -120,21 +111,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 "admin": create_token(session, role="admin")[1],
             }
         app = create_app(api_config(settings, db, backend))
-        port = _free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-        )
-        thread = threading.Thread(target=server.run, name="pages-server", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
         try:
-            yield Site(f"http://127.0.0.1:{port}", settings, tokens)
+            with serve_app(app, lifespan="off") as url:
+                yield Site(url, settings, tokens)
         finally:
-            server.should_exit = True
-            thread.join(timeout=10)
             backend.close()
             db.dispose()
 
