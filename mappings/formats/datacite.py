@@ -226,7 +226,7 @@ def _read_identifiers(record: Record, dc: _Reader, resource: etree._Element) -> 
         scheme = alt.get("alternateIdentifierType") or None
         if scheme and "accession" in scheme.lower():
             record.physical = record.physical or PhysicalDetails()
-            record.physical.accession_number = _text(alt)
+            record.physical.accession_number = record.physical.accession_number or _text(alt)
         place_identifier(record, _text(alt), scheme)
     for rel in resource.iterfind(f"{dc('relatedIdentifiers')}/{dc('relatedIdentifier')}"):
         relation = rel.get("relationType") or "Relation"

@@ -14,6 +14,9 @@ the oai_dc and DataCite mappings and written by the demo platforms:
 - the first value of a field wins; a field the format has a place for (a
   DataCite ``ContactPerson``) is not overwritten.
 
+ShareNet's own OAI provider writes them the same way (:func:`labelled_text`),
+so another ShareNet harvesting it gets every field back.
+
 See docs/labelled-lines.md for the labels and examples.
 """
 
@@ -38,7 +41,9 @@ _FIELDS: dict[tuple[Part, str], tuple[str, ...]] = {
     ("contact_point", "email"): ("电子邮件", "联系邮箱", "邮箱", "email", "e-mail"),
     ("contact_point", "phone"): ("联系电话", "电话", "phone", "telephone"),
     ("contact_point", "address"): ("联系地址", "地址", "address"),
+    ("contact_point", "url"): ("联系网址", "网址", "website"),
 }
+"""Each field's labels; the first is the one ShareNet writes."""
 
 LABELS: dict[str, tuple[Part, str]] = {
     label: target for target, labels in _FIELDS.items() for label in labels
@@ -78,3 +83,22 @@ def read_labelled(record: Record, text: str) -> bool:
             setattr(target, name, value)
         setattr(record, part, target)
     return True
+
+
+def labelled_text(
+    record: Record, *, leave_out: frozenset[tuple[Part, str]] = frozenset()
+) -> list[str]:
+    """The record's fields that travel as labelled lines, one ``<label>：<value>`` each.
+
+    ``leave_out`` names fields the format has its own place for (the accession
+    number is an identifier in every format; DataCite's ``ContactPerson`` is
+    the contact's name). A value is written on one line: a line break inside it
+    would end the block's labelled lines and turn it into a description.
+    """
+    lines: list[str] = []
+    for (part, name), labels in _FIELDS.items():
+        target = getattr(record, part)
+        value = " ".join(str(getattr(target, name) or "").split()) if target else ""
+        if value and (part, name) not in leave_out:
+            lines.append(f"{labels[0]}：{value}")
+    return lines

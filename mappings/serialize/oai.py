@@ -13,6 +13,10 @@ validates against the official 4.6 schema (tested). Choices the schema forces:
   year the source last stamped it.
 - Related identifiers keep their relationType; oai_dc's untyped ``Relation`` is
   written as ``References``. Schemes DataCite does not list are left out.
+- Contact point, physical details and sharing, for which neither format has
+  elements, are written as ShareNet's labelled lines (docs/labelled-lines.md),
+  the accession number as an identifier: a ShareNet harvesting this one maps
+  them back.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from typing import Any
 
 from lxml import etree
 
-from mappings.record import AccessRights, Record, ResourceKind
+from mappings.formats.labelled import Part, labelled_text
+from mappings.record import AccessRights, Identifier, Record, ResourceKind
 from mappings.vocabularies import discipline_name, is_discipline_code, subject_code
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -142,6 +147,8 @@ def oai_dc_element(record: Record) -> etree._Element:
         add("subject", subject)
     for lang, text in record.description.items():
         add("description", text, lang)
+    for line in labelled_text(record, leave_out=_ACCESSION):
+        add("description", line)
     if record.publisher:
         add("publisher", record.publisher.name)
     for day in (record.issued, record.modified):
@@ -156,8 +163,11 @@ def oai_dc_element(record: Record) -> etree._Element:
     if record.doi:
         add("identifier", f"https://doi.org/{record.doi}")
     add("identifier", record.landing_page)
+    for number in _untold_accession(record):
+        add("identifier", f"accession:{number}")
     for ident in record.identifiers:
-        add("relation" if ident.relation else "identifier", ident.value)
+        text = f"accession:{ident.value}" if _is_accession(ident) else ident.value
+        add("relation" if ident.relation else "identifier", text)
     for lang in record.languages:
         add("language", lang)
     for place in record.spatial:
@@ -311,11 +321,15 @@ def datacite_element(record: Record) -> etree._Element:
         if record.access_rights:
             sub(rights, "rights", None, rightsURI=_EU_ACCESS[record.access_rights])
 
-    if record.description:
+    # The contact's name is the ContactPerson above.
+    details = labelled_text(record, leave_out=_ACCESSION | {("contact_point", "name")})
+    if record.description or details:
         descriptions = sub(root, "descriptions")
         for lang, text in record.description.items():
             sub(descriptions, "description", text, descriptionType="Abstract",
                 lang=None if lang == "und" else lang)  # fmt: skip
+        if details:
+            sub(descriptions, "description", "\n".join(details), descriptionType="Other")
 
     places = _geo(record.spatial)
     if places:
@@ -360,9 +374,27 @@ def _alternates(record: Record, main_scheme: str) -> list[tuple[str, str]]:
     elif record.cstr is None and record.cstr_original:
         found.append(("CSTR", record.cstr_original))
     found += [(i.scheme, i.value) for i in record.identifiers if i.relation is None]
+    found += [("accession", number) for number in _untold_accession(record)]
     if record.landing_page and not record.landing_page.startswith("https://doi.org/"):
         found.append(("URL", record.landing_page))
     return found
+
+
+_ACCESSION: frozenset[tuple[Part, str]] = frozenset({("physical", "accession_number")})
+"""Not a labelled line: the accession number is an identifier of the resource."""
+
+
+def _is_accession(identifier: Identifier) -> bool:
+    """An accession number of the resource (``accession``, ``Local accession number`` …),
+    as the DataCite mapping reads an ``alternateIdentifierType``."""
+    return identifier.relation is None and "accession" in identifier.scheme.lower()
+
+
+def _untold_accession(record: Record) -> list[str]:
+    """The physical details' accession number, unless an identifier already says it."""
+    number = record.physical.accession_number if record.physical else None
+    told = {i.value for i in record.identifiers if _is_accession(i)}
+    return [number] if number and number not in told else []
 
 
 def _year(record: Record) -> int:

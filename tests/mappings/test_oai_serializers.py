@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from mappings.record import Record
+from mappings.record import ContactPoint, Record, Sharing
 from mappings.serialize.oai import (
     DC_NS,
     OAI_DATACITE_NS,
@@ -100,3 +100,45 @@ def test_oai_dc_carries_languages_identifiers_and_rights() -> None:
     assert back.title == strain().title
     assert back.cstr == strain().cstr
     assert back.resource_kind.is_physical
+
+
+@pytest.mark.parametrize("fmt", ["oai_dc", "datacite"])
+def test_contact_physical_and_sharing_survive_our_own_export(
+    fmt: str, kernel: etree.XMLSchema
+) -> None:
+    """Another ShareNet harvesting our OAI provider maps the record back whole."""
+    original = strain().model_copy(
+        update={
+            "sharing": Sharing(
+                channel="线上申请", scope="公益性科研", procedure="1. 在线申请\n2. 签署协议"
+            )
+        }
+    )
+    element = oai_dc_element(original) if fmt == "oai_dc" else datacite_element(original)
+    if fmt == "datacite":
+        kernel.assertValid(element)
+    back = map_text(etree.tostring(element, encoding="unicode"), fmt)
+    assert back.contact_point == original.contact_point
+    assert back.physical == original.physical
+    assert back.sharing == Sharing(
+        channel="线上申请", scope="公益性科研", procedure="1. 在线申请 2. 签署协议"
+    )
+    assert ("accession", "ACCC 10001", None) in _ids(back)
+    assert back.description == original.description  # the lines are not a description
+
+
+def test_labelled_lines_are_written_only_for_what_a_record_has() -> None:
+    bare = minimal().model_copy(update={"physical": None, "contact_point": None})
+    dc = oai_dc_element(bare)
+    assert [e.text for e in dc.iter(f"{{{DC_NS}}}description")] == []
+    email_only = minimal().model_copy(
+        update={"contact_point": ContactPoint(email="help@example.cn")}
+    )
+    resource = datacite_element(email_only)
+    ns = "{http://datacite.org/schema/kernel-4}"
+    assert resource.find(f"{ns}contributors") is None
+    [other] = resource.iter(f"{ns}description")
+    assert (other.get("descriptionType"), other.text) == ("Other", "电子邮件：help@example.cn")
+    assert map_text(datacite_xml(email_only).decode(), "datacite").contact_point == ContactPoint(
+        email="help@example.cn"
+    )
