@@ -29,13 +29,13 @@ from datetime import date
 from typing import IO, Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, delete, distinct, func, insert, select, update
+from sqlalchemy import and_, delete, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from harvester.store.linkcheck_models import LinkCheckRow
 from harvester.store.models import FindingRow, PlatformRow, RecordRow
+from harvester.store.records import finding_row, insert_findings
 from harvester.store.sources import agency_codes
-from mappings.findings import Finding
 from mappings.record import Record, ResourceKind, pick_lang
 from mappings.rules import Rule, RuleContext, RuleSet, Scope, default_rules, evaluate
 from mappings.rules.catalogue import AppliesTo
@@ -177,20 +177,6 @@ def _unreachable(session: Session, records: list[_Live], platform: str) -> dict[
     return out
 
 
-def _finding_row(record_id: str, platform: str, finding: Finding) -> dict[str, Any]:
-    """A finding as a row of the findings table, for bulk inserts."""
-    return {
-        "record_id": record_id,
-        "platform": platform,
-        "rule": finding.rule,
-        "level": finding.level.value,
-        "message_zh": finding.message_zh,
-        "message_en": finding.message_en,
-        "fields": list(finding.fields),
-        "detail": finding.detail,
-    }
-
-
 def refresh_platform(
     session: Session, platform: str, *, rules: RuleSet | None = None
 ) -> dict[str, int]:
@@ -218,9 +204,8 @@ def refresh_platform(
         if rule is None or rule.scope is not Scope.PLATFORM:
             continue  # switched off in the rules file
         counts[rule_id] = len(failing)
-        rows += [_finding_row(rid, platform, rule.finding(d)) for rid, d in failing.items()]
-    if rows:
-        session.execute(insert(FindingRow), rows)
+        rows += [finding_row(rid, platform, rule.finding(d)) for rid, d in failing.items()]
+    insert_findings(session, rows)
     return counts
 
 
@@ -337,7 +322,7 @@ def _reevaluate_batch(
             continue
         changed.append(rid)
         scores.append({"id": rid, "quality_score": evaluation.score})
-        findings += [_finding_row(rid, platform, f) for f in evaluation.findings]
+        findings += [finding_row(rid, platform, f) for f in evaluation.findings]
     if not changed:
         return
     session.execute(
@@ -345,8 +330,7 @@ def _reevaluate_batch(
             FindingRow.record_id.in_(changed), FindingRow.rule.not_in(PLATFORM_RULES)
         )
     )
-    if findings:
-        session.execute(insert(FindingRow), findings)
+    insert_findings(session, findings)
     session.execute(update(RecordRow), scores)  # bulk UPDATE by primary key
     out.changed += len(changed)
 

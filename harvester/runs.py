@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harvester.compliance import refresh_platform
@@ -40,11 +39,12 @@ from harvester.store import Database
 from harvester.store import runs as store_runs
 from harvester.store.models import RecordRow, RunRow, utcnow
 from harvester.store.records import (
+    Incoming,
     Outcome,
     live_identifiers,
     record_tombstone,
     tombstone,
-    upsert_record,
+    upsert_records,
 )
 from harvester.store.runs import Counts
 from harvester.store.sources import agency_codes, get_source, source_spec
@@ -241,49 +241,52 @@ def _run_pages(
 def _store_page(
     db: Database, run_id: int, page: FetchedPage, mapping: MappingContext, rules: RuleContext
 ) -> tuple[Counts, list[tuple[str, str]]]:
-    """Every record of the page, its errors and the checkpoint: one transaction."""
+    """Every record of the page, its errors and the checkpoint: one transaction.
+
+    Mapping and rules run first, outside the transaction (they need no store);
+    the page is then written in a few bulk statements (:func:`upsert_records`),
+    a deleted header flushing the records listed before it, so the outcomes are
+    those of applying the page's items in order.
+    """
     counts = Counts(failed=len(page.errors))
     errors = list(page.errors)
     now = utcnow()
+    items: list[Incoming | SourcePayload] = []
+    for payload in page.items:
+        try:
+            items.append(payload if payload.deleted else _prepare(payload, mapping, rules))
+        except ShareNetError as exc:
+            errors.append((payload.source_identifier, exc.message))
+            counts.failed += 1
     with db.session() as session:
-        # One query loads the page's stored rows into the identity map, so each upsert's
-        # lookup is a dictionary hit instead of a SELECT (and an autoflush) per record.
-        ids = [record_id(mapping.source, p.source_identifier) for p in page.items]
-        held = session.scalars(select(RecordRow).where(RecordRow.id.in_(ids))).all()
-        for payload in page.items:
-            try:
-                outcome = _apply(session, payload, mapping, rules, now)
-            except ShareNetError as exc:
-                errors.append((payload.source_identifier, exc.message))
-                counts.failed += 1
-                continue
+        for outcome in _apply(session, items, mapping, now):
             name = outcome.value
             setattr(counts, name, getattr(counts, name) + 1)
         store_runs.save_page(session, run_id, counts, page.checkpoint, errors)
-        del held
     return counts, errors
+
+
+def _prepare(payload: SourcePayload, mapping: MappingContext, rules: RuleContext) -> Incoming:
+    record = map_payload(payload, mapping)
+    evaluation = evaluate(record, rules)
+    return Incoming(record, payload.raw, payload.format, evaluation.findings, evaluation.score)
 
 
 def _apply(
     session: Session,
-    payload: SourcePayload,
+    items: list[Incoming | SourcePayload],
     mapping: MappingContext,
-    rules: RuleContext,
     now: datetime,
-) -> Outcome:
-    if payload.deleted:
-        return _delete(session, payload, mapping, now)
-    record = map_payload(payload, mapping)
-    evaluation = evaluate(record, rules)
-    return upsert_record(
-        session,
-        record,
-        raw=payload.raw,
-        raw_format=payload.format,
-        findings=evaluation.findings,
-        quality_score=evaluation.score,
-        now=now,
-    )
+) -> Iterator[Outcome]:
+    batch: list[Incoming] = []
+    for item in items:
+        if isinstance(item, Incoming):
+            batch.append(item)
+            continue
+        yield from upsert_records(session, batch, now=now)
+        batch = []
+        yield _delete(session, item, mapping, now)
+    yield from upsert_records(session, batch, now=now)
 
 
 def _delete(

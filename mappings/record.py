@@ -205,8 +205,16 @@ _VOLATILE = {"harvested_at", "content_hash", "source_datestamp"}
 
 def content_hash(record: Record) -> str:
     """Hash of what the resource says, not of when we fetched it: change detection."""
-    data: dict[str, Any] = record.model_dump(mode="json", exclude=_VOLATILE)
-    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return dumped_content_hash(record.model_dump(mode="json", exclude=_VOLATILE))
+
+
+def dumped_content_hash(data: dict[str, Any]) -> str:
+    """:func:`content_hash` of a record already dumped with ``model_dump(mode="json")``.
+
+    The store needs the JSON dump anyway; hashing it spares a second dump per record.
+    """
+    kept = {k: v for k, v in data.items() if k not in _VOLATILE}
+    blob = json.dumps(kept, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 

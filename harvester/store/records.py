@@ -7,18 +7,19 @@ resume from its checkpoint and a re-harvest cheap.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import Table, delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from harvester.store.models import FindingRow, RecordRow, utcnow
+from harvester.store.models import Base, FindingRow, RecordRow, utcnow
 from mappings.findings import Finding, Level
 from mappings.identifiers import cstr_key
-from mappings.record import Record, content_hash
+from mappings.record import Record, dumped_content_hash
 
 
 class Outcome(StrEnum):
@@ -46,6 +47,17 @@ def _lookup_cstr(record: Record) -> str | None:
     return cstr_key(record.cstr) if record.cstr else None
 
 
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A mapped record to store, with what the store keeps beside it."""
+
+    record: Record
+    raw: str
+    raw_format: str
+    findings: Sequence[Finding] = ()
+    quality_score: float | None = None
+
+
 def upsert_record(
     session: Session,
     record: Record,
@@ -57,16 +69,106 @@ def upsert_record(
     now: datetime | None = None,
 ) -> Outcome:
     """Insert or update one record; unchanged content only refreshes ``last_seen_at``."""
+    item = Incoming(record, raw, raw_format, findings, quality_score)
+    return upsert_records(session, [item], now=now)[0]
+
+
+_CHUNK = 500
+"""Ids per ``IN (…)`` list: far below SQLite's and PostgreSQL's bound-parameter limits."""
+
+
+def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def upsert_records(
+    session: Session, items: Sequence[Incoming], *, now: datetime | None = None
+) -> list[Outcome]:
+    """Store a page of records in a fixed handful of statements, however many it holds.
+
+    One SELECT reads the stored content hashes; new rows are inserted, changed
+    rows updated, unchanged rows only get ``last_seen_at``, each as one bulk
+    statement. A changed record's findings are replaced whole (platform-scope
+    ones too, recomputed after the run), so stale ones never linger. Statements
+    per record made the store most of a harvest's time. The outcomes are those
+    of storing the items one after another: an id listed twice is compared with
+    its earlier item. Sets each record's ``content_hash`` and, if unset,
+    ``harvested_at``.
+    """
+    if not items:
+        return []
     now = now or utcnow()
-    record.content_hash = content_hash(record)
-    record.harvested_at = record.harvested_at or now
-    row = session.get(RecordRow, record.id)
-    if row is not None and not row.deleted and row.content_hash == record.content_hash:
-        row.last_seen_at = now
-        row.withdrawn = False
-        return Outcome.UNCHANGED
-    data = record.model_dump(mode="json")
-    values = {
+    ids = list(dict.fromkeys(item.record.id for item in items))
+    held: dict[str, tuple[str, bool]] = {}
+    for chunk in _chunks(ids):
+        query = select(RecordRow.id, RecordRow.content_hash, RecordRow.deleted)
+        held.update(
+            (rid, (digest, deleted))
+            for rid, digest, deleted in session.execute(query.where(RecordRow.id.in_(chunk)))
+        )
+    added: dict[str, dict[str, Any]] = {}
+    updated: dict[str, dict[str, Any]] = {}
+    unchanged: dict[str, None] = {}
+    findings: dict[str, list[dict[str, Any]]] = {}
+    outcomes: list[Outcome] = []
+    for item in items:
+        record = item.record
+        record.harvested_at = record.harvested_at or now
+        data = record.model_dump(mode="json")
+        record.content_hash = data["content_hash"] = dumped_content_hash(data)
+        before = held.get(record.id)
+        if before == (record.content_hash, False):
+            unchanged[record.id] = None
+            outcomes.append(Outcome.UNCHANGED)
+            continue
+        held[record.id] = (record.content_hash, False)
+        row = _row(item, data, now)
+        if before is None:
+            added[record.id] = {**row, "first_seen_at": now}
+            outcomes.append(Outcome.ADDED)
+        else:  # an id added earlier in the page is updated after the INSERT below
+            updated[record.id] = row
+            outcomes.append(Outcome.UPDATED)
+        findings[record.id] = [finding_row(record.id, record.platform, f) for f in item.findings]
+    if added:
+        _insert(session, RecordRow, list(added.values()))
+    if updated:
+        session.execute(update(RecordRow), list(updated.values()))  # bulk UPDATE by primary key
+    for chunk in _chunks(list(unchanged)):
+        session.execute(
+            update(RecordRow)
+            .where(RecordRow.id.in_(chunk))
+            .values(last_seen_at=now, withdrawn=False)
+        )
+    for chunk in _chunks(list(updated)):
+        session.execute(delete(FindingRow).where(FindingRow.record_id.in_(chunk)))
+    insert_findings(session, [f for found in findings.values() for f in found])
+    return outcomes
+
+
+def insert_findings(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk-insert :func:`finding_row` rows."""
+    _insert(session, FindingRow, rows)
+
+
+def _insert(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+    """One executemany INSERT of uniform rows.
+
+    A Core insert on the table, not the ORM's bulk insert: that one splits the
+    rows into runs by which columns are ``None`` and sends a run of one row as
+    its own statement (with findings, most of them).
+    """
+    if rows:
+        table = model.__table__
+        assert isinstance(table, Table)
+        session.execute(insert(table), rows)
+
+
+def _row(item: Incoming, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    record = item.record
+    return {
+        "id": record.id,
         "source": record.source,
         "source_identifier": record.source_identifier,
         "platform": record.platform,
@@ -74,48 +176,32 @@ def upsert_record(
         "doi": record.doi,
         "resource_kind": record.resource_kind.value,
         "data": data,
-        "raw": raw,
-        "raw_format": raw_format,
+        "raw": item.raw,
+        "raw_format": item.raw_format,
         "content_hash": record.content_hash,
         "source_datestamp": record.source_datestamp,
         "modified": record.modified,
-        "quality_score": quality_score,
+        "quality_score": item.quality_score,
         "deleted": False,
         "withdrawn": False,
         "last_seen_at": now,
         "harvested_at": now,
         "changed_at": now,
     }
-    if row is None:
-        session.add(RecordRow(id=record.id, first_seen_at=now, **values))
-        outcome = Outcome.ADDED
-    else:
-        for key, value in values.items():
-            setattr(row, key, value)
-        outcome = Outcome.UPDATED
-    session.flush()
-    replace_findings(session, record.id, record.platform, findings)
-    return outcome
 
 
-def replace_findings(
-    session: Session, record_id: str, platform: str, findings: Iterable[Finding]
-) -> None:
-    """Findings are refreshed whole on every evaluation: stale ones never linger."""
-    session.execute(delete(FindingRow).where(FindingRow.record_id == record_id))
-    session.add_all(
-        FindingRow(
-            record_id=record_id,
-            platform=platform,
-            rule=f.rule,
-            level=f.level.value,
-            message_zh=f.message_zh,
-            message_en=f.message_en,
-            fields=list(f.fields),
-            detail=f.detail,
-        )
-        for f in findings
-    )
+def finding_row(record_id: str, platform: str, finding: Finding) -> dict[str, Any]:
+    """A finding as a row of the findings table, for bulk inserts."""
+    return {
+        "record_id": record_id,
+        "platform": platform,
+        "rule": finding.rule,
+        "level": finding.level.value,
+        "message_zh": finding.message_zh,
+        "message_en": finding.message_en,
+        "fields": list(finding.fields),
+        "detail": finding.detail,
+    }
 
 
 def tombstone(
