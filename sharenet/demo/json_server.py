@@ -71,6 +71,34 @@ def _page(records: list[dict[str, Any]], number: int, size: int) -> list[dict[st
     return records[(number - 1) * size : number * size]
 
 
+def sciencedb_envelope(page: int, size: int, total: int, items: Any) -> dict[str, Any]:
+    """The ScienceDB-like reply around one page of ``items``.
+
+    Shared with the test server of tests/harvester, so both fakes of the
+    platform answer in the same shape.
+    """
+    return {
+        "code": 20000,
+        "message": "success",
+        "data": {
+            "pageNo": page,
+            "pageSize": size,
+            "totalPages": math.ceil(total / size),
+            "totalElements": total,
+            "list": items,
+        },
+    }
+
+
+def nmdc_envelope(page: int, size: int, total: int, items: Any) -> dict[str, Any]:
+    """The NMDC-like reply around one page of ``items`` (shared like :func:`sciencedb_envelope`)."""
+    return {
+        "code": 200,
+        "msg": "操作成功",
+        "data": {"total": total, "pageNum": page, "pageSize": size, "records": items},
+    }
+
+
 def sciencedb_harvest(server: JsonPlatformServer, query: Query) -> dict[str, Any]:
     formats = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
     start, end = _when(query, "start_time", formats), _when(query, "end_time", formats)
@@ -85,17 +113,7 @@ def sciencedb_harvest(server: JsonPlatformServer, query: Query) -> dict[str, Any
         if (start is None or datetime.strptime(r["updateTime"], stamp) >= start)
         and (end is None or datetime.strptime(r["updateTime"], stamp) <= end)
     ]
-    return {
-        "code": 20000,
-        "message": "success",
-        "data": {
-            "pageNo": page,
-            "pageSize": size,
-            "totalPages": math.ceil(len(selected) / size),
-            "totalElements": len(selected),
-            "list": _page(selected, page, size),
-        },
-    }
+    return sciencedb_envelope(page, size, len(selected), _page(selected, page, size))
 
 
 def nmdc_page(server: JsonPlatformServer, query: Query) -> dict[str, Any]:
@@ -104,16 +122,7 @@ def nmdc_page(server: JsonPlatformServer, query: Query) -> dict[str, Any]:
     server.check_failure(page)
     day = since.date().isoformat() if since else ""
     selected = [r for r in server.snapshot() if r["modifyTime"] >= day]
-    return {
-        "code": 200,
-        "msg": "操作成功",
-        "data": {
-            "total": len(selected),
-            "pageNum": page,
-            "pageSize": size,
-            "records": _page(selected, page, size),
-        },
-    }
+    return nmdc_envelope(page, size, len(selected), _page(selected, page, size))
 
 
 def _sciencedb_error(message: str) -> dict[str, Any]:

@@ -4,8 +4,10 @@ Run as ``python json_platforms_server.py STATE LOG``: it binds 127.0.0.1 on a
 free port, prints the port, and answers from the JSON file STATE, re-read on
 every request so a test can change the catalogue between harvests. Every
 request is appended to LOG (one JSON line: method, path, query, body) so a test
-can assert what a harvester asked for. Standard library only, on purpose: it
-stands in for someone else's platform, not for our code.
+can assert what a harvester asked for. It stands in for someone else's platform,
+so it imports none of the code under test: only the standard library and the
+demo's ScienceDB-like and NMDC-like envelopes (``sharenet.demo.json_server``),
+the one description of those two shapes.
 
 STATE: ``{"style": ..., "items": [...], "stamps": [UTC ISO per item],
 "envelope": {...}, "break_from": offset}``. Items are already in the platform's
@@ -27,6 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from sharenet.demo.json_server import nmdc_envelope, sciencedb_envelope
 
 BEIJING = timezone(timedelta(hours=8))
 _RANGE = re.compile(r"\[\s*(\S+)\s+TO\s+\*\s*\]")
@@ -110,33 +114,17 @@ def sciencedb(state: dict[str, Any], q: dict[str, str], base: str) -> dict[str, 
     since = _beijing(q["start_time"], fmt) if q.get("start_time") else None
     page, size = int(q.get("page", 1)), int(q.get("size", 100))
     selected = _selected(state, since)
-    return {
-        "code": 20000,
-        "message": "success",
-        "data": {
-            "pageNo": page,
-            "pageSize": size,
-            "totalPages": -(-len(selected) // size),
-            "totalElements": len(selected),
-            "list": _window(state, selected, (page - 1) * size, size),
-        },
-    }
+    items = _window(state, selected, (page - 1) * size, size)
+    return sciencedb_envelope(page, size, len(selected), items)
 
 
 def nmdc(state: dict[str, Any], q: dict[str, str], base: str) -> dict[str, Any]:
     since = _beijing(q["modifiedSince"], "%Y-%m-%d") if q.get("modifiedSince") else None
     page, size = int(q.get("pageNum", 1)), int(q.get("pageSize", 10))
     selected = _selected(state, since)
-    return {
-        "code": 200,
-        "msg": "操作成功",
-        "data": {
-            "total": len(selected),
-            "pageNum": page,
-            "pageSize": size,
-            "records": _window(state, selected, (page - 1) * size, size),
-        },
-    }
+    return nmdc_envelope(
+        page, size, len(selected), _window(state, selected, (page - 1) * size, size)
+    )
 
 
 def tpdc(state: dict[str, Any], body: dict[str, Any], base: str) -> dict[str, Any]:
