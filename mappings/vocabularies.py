@@ -286,3 +286,9 @@ def public_funder(name: str | None) -> str | None:
         return _FUNDER_ALIASES[folded]
     prefix = next((alias for alias in _CHINESE_FUNDERS if folded.startswith(alias)), None)
     return _FUNDER_ALIASES[prefix] if prefix else None
+
+
+def is_public_funder(name: str | None) -> bool:
+    """Whether a funder is a Chinese public one (art. 5): the one test every mapping uses
+    to set :attr:`mappings.record.Funding.public`."""
+    return public_funder(name) is not None

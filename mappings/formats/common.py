@@ -27,7 +27,7 @@ from mappings.record import (
     SourcePayload,
     record_id,
 )
-from mappings.vocabularies import is_url, public_funder, subject_code
+from mappings.vocabularies import is_public_funder, is_url, public_funder, subject_code
 
 _CSTR_INTENT = re.compile(r"^\s*(?:cstr\s*:|(?:https?://)?(?:www\.)?cstr\.cn/)", re.I)
 _CSTR_SHAPED = re.compile(r"^(?=[A-Z]{0,4}\d)[0-9A-Z]{5}[-_.:/\s]\d{2}[-_.:/\s]+\S", re.I)
@@ -142,9 +142,8 @@ def grant_funding(text: str) -> Funding | None:
     funder, programme, award = (unquote(part or "").strip() for part in match.groups())
     if not funder:
         return None
-    known = public_funder(programme) or public_funder(funder)
-    name = programme if public_funder(programme) else public_funder(funder) or funder
-    return Funding(funder=name, award=award or None, public=known is not None)
+    name = programme if is_public_funder(programme) else public_funder(funder) or funder
+    return Funding(funder=name, award=award or None, public=is_public_funder(name))
 
 
 def _place_cstr(record: Record, text: str) -> None:
@@ -196,9 +195,16 @@ def finish(record: Record) -> Record:
     A DOI resolves to the landing page. Subjects are normalised here, once for
     every format, so ``170 地球科学`` (oai_dc), ``170-地球科学`` (JSON) and a
     DataCite classificationCode all land on the one facet value ``170``.
+    Funding a mapping did not flag public or not is public when its funder is
+    on the list of Chinese public funders (art. 5), whichever format named it:
+    a DataCite ``funderName`` or a JSON ``fund`` is not public just for being
+    there (a JSON configuration that maps ``public`` itself is believed).
     """
     if record.landing_page is None and record.doi:
         record.landing_page = f"https://doi.org/{record.doi}"
+    for funding in record.funding:
+        if "public" not in funding.model_fields_set:
+            funding.public = is_public_funder(funding.funder)
     codes = (subject_code(text) for text in record.subjects)
     record.subjects = list(dict.fromkeys(code for code in codes if code))
     return record

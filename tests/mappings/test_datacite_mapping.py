@@ -47,7 +47,9 @@ def test_full_example(realdata: Path) -> None:
         "ExampleAffiliation",
     )
     assert record.publisher is not None and record.publisher.identifier_scheme == "ROR"
-    assert record.funding[0].funder == "Example Funder" and record.funding[0].award == "12345"
+    assert [(f.funder, f.award, f.public) for f in record.funding] == [
+        ("Example Funder", "12345", False)  # not a Chinese public funder (art. 5)
+    ]
     assert (record.issued, record.modified) == (date(2024, 1, 1), date(2024, 1, 1))
     assert record.temporal is not None and record.temporal.end == date(2024, 12, 31)
     assert record.license == "https://creativecommons.org/licenses/by/4.0/"
@@ -201,7 +203,7 @@ def test_kernel_3_with_funder_contributor() -> None:
     )
     record = map_text(raw, "datacite")
     assert record.title == {"zh": "冰川编目", "en": "Glacier inventory"}
-    assert record.funding[0].funder == "国家自然科学基金委员会"
+    assert record.funding[0].funder == "国家自然科学基金委员会" and record.funding[0].public
     assert record.issued == date(2015, 1, 1)
 
 

@@ -12,7 +12,13 @@ import pytest
 from mappings.errors import MappingConfigError
 from mappings.formats import MappingContext, map_payload
 from mappings.formats.json_transforms import discipline, to_date, to_datetime, zone_named
-from mappings.formats.jsonspec import config_path, known_configs, load_config
+from mappings.formats.jsonspec import (
+    PlatformConfig,
+    apply_mapping,
+    config_path,
+    known_configs,
+    load_config,
+)
 from mappings.record import AccessRights, Record, ResourceKind, SourcePayload
 from tests.harvester.json_platforms import STYLES
 
@@ -44,6 +50,28 @@ def test_sciencedb_like_record(realdata: Path) -> None:
     assert record.issued == date(2023, 5, 1)
     assert record.modified == date(2024, 2, 3)  # 08:15 Beijing time
     assert record.distributions[0].byte_size == 12349
+
+
+def test_funding_is_public_only_for_listed_public_funders(realdata: Path) -> None:
+    item = STYLES["sciencedb"].build(realdata, 4, WHEN)
+    item["fund"] = [
+        {"name": "国家自然科学基金委员会", "number": "42071234"},
+        {"name": "某某科技有限公司", "number": "HX-2023-01"},
+    ]
+    record = _map("sciencedb", item)
+    assert [(f.funder, f.public) for f in record.funding] == [
+        ("国家自然科学基金委员会", True),
+        ("某某科技有限公司", False),
+    ]
+    # A platform that says which funding is fiscal is believed.
+    config = json.loads(config_path("sciencedb").read_text("utf-8"))
+    config["mapping"]["funding"]["fields"]["public"] = {"path": "fiscal"}
+    item["fund"][1]["fiscal"] = True
+    payload = SourcePayload(source_identifier="x", format="json:x", raw=json.dumps(item))
+    told = apply_mapping(
+        PlatformConfig.model_validate({**config, "name": "x"}), item, payload, CONTEXT
+    )
+    assert [f.public for f in told.funding] == [True, True]
 
 
 def test_nmdc_like_strain_and_dataset(realdata: Path) -> None:

@@ -12,6 +12,7 @@ from mappings.vocabularies import (
     DISCIPLINES,
     discipline_name,
     is_discipline_code,
+    is_public_funder,
     public_funder,
     subject_code,
     subject_label,
@@ -131,3 +132,4 @@ def test_every_format_gives_the_bare_code() -> None:
 )
 def test_public_funders(name: str, canonical: str | None) -> None:
     assert public_funder(name) == canonical
+    assert is_public_funder(name) is (canonical is not None)
