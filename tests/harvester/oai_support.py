@@ -67,10 +67,6 @@ def read_items(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-def write_items(path: Path, items: list[dict[str, Any]]) -> None:
-    path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), "utf-8")
-
-
 class OaiServerProcess:
     """``python -m sharenet.demo.oai_server`` on a free port; killed on exit."""
 

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sharenet.cli import main
-from tests.harvester.oai_support import DATA, OaiServerProcess, read_items, write_items
+from sharenet.demo.oai_server import write_items
+from tests.harvester.oai_support import DATA, OaiServerProcess, read_items
 from tests.local_servers import free_port
 
 

@@ -15,12 +15,12 @@ from harvester.runs import harvest
 from harvester.store import Database
 from harvester.store.models import RunRow
 from harvester.store.sources import add_source
+from sharenet.demo.oai_server import write_items
 from tests.harvester.oai_support import (
     ROOT,
     OaiServerProcess,
     dc_item,
     snapshot,
-    write_items,
 )
 from tests.local_servers import wait_until
 

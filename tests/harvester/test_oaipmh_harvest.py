@@ -15,13 +15,13 @@ from harvester.store.records import count_records, get_record
 from harvester.store.runs import list_runs, run_errors
 from harvester.store.sources import add_source
 from mappings.record import record_id
+from sharenet.demo.oai_server import write_items
 from tests.harvester.oai_support import (
     DATA,
     OaiServerProcess,
     dc_item,
     read_items,
     snapshot,
-    write_items,
 )
 
 pytestmark = pytest.mark.integration

@@ -23,6 +23,7 @@ from harvester.scheduler import AlreadyRunning, HarvestScheduler, parse_schedule
 from harvester.store import Database
 from harvester.store.models import RunRow
 from harvester.store.sources import add_source
+from sharenet.demo.oai_server import write_items
 from sharenet.scheduling import make_scheduler
 from sharenet.settings import Settings
 from tests.harvester.oai_support import (
@@ -31,7 +32,6 @@ from tests.harvester.oai_support import (
     ReplayServer,
     Reply,
     dc_item,
-    write_items,
 )
 from tests.local_servers import wait_until
 
