@@ -45,7 +45,7 @@ def _el(tag: str, text: str, **attrs: str) -> str:
     return f"<{tag}{rendered}>{escape(text)}</{tag}>"
 
 
-def subject_label(code: str, sep: str = " ") -> str:
+def platform_subject(code: str, sep: str = " ") -> str:
     """``170 地球科学``: how the Chinese platforms write a GB/T 13745 discipline."""
     return f"{code}{sep}{SUBJECTS[code].zh}"
 
@@ -82,7 +82,7 @@ def oai_dc(item: DemoItem, publisher: str) -> str:
     if item.title_en:
         out.append(_el("dc:title", item.title_en, xml_lang="en"))
     out += [_el("dc:creator", p.name_zh) for p in item.creators]
-    out.append(_el("dc:subject", subject_label(item.subject)))
+    out.append(_el("dc:subject", platform_subject(item.subject)))
     out += [_el("dc:subject", k, xml_lang="zh") for k in item.keywords_zh]
     out += [_el("dc:subject", k, xml_lang="en") for k in item.keywords_en]
     if item.desc_zh:
@@ -271,7 +271,7 @@ def sciencedb(item: DemoItem) -> dict[str, Any]:
         "introductionEn": item.desc_en,
         "keywordZh": ";".join(item.keywords_zh) or None,
         "keywordEn": ";".join(item.keywords_en) or None,
-        "taxonomy": [subject_label(item.subject, "-")],
+        "taxonomy": [platform_subject(item.subject, "-")],
         "author": [
             {"nameZh": p.name_zh, "nameEn": p.name_en, "organizationZh": p.org_zh}
             for p in item.creators
@@ -302,7 +302,7 @@ def nmdc(item: DemoItem) -> dict[str, Any]:
         out["descriptionEn"] = item.desc_en
     if item.keywords_zh or item.keywords_en:
         out["keywords"] = ",".join(item.keywords_zh + item.keywords_en)
-    out["subject"] = subject_label(item.subject, "-")
+    out["subject"] = platform_subject(item.subject, "-")
     if item.physical is not None:
         out["species"] = item.physical.species
         out["strainNumber"] = item.physical.accession
