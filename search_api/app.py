@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from search_api.config import ApiConfig
 from search_api.errors import install_error_handlers, internal_error_response
@@ -38,6 +39,10 @@ def create_app(config: ApiConfig) -> FastAPI:
         assert isinstance(router, APIRouter), f"{name}.router is not an APIRouter"
         app.include_router(router)
     app.middleware("http")(_observe)
+    if config.trusted_proxies:
+        # Outermost, so every route (and the client keys of the service records) sees the
+        # client the proxy names, not the proxy; servers must not rewrite it themselves.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(config.trusted_proxies))
     return app
 
 

@@ -51,3 +51,7 @@ class ApiConfig:
     session_secret: str | None = None
     """Signs the web pages' session cookies. ``None``: a random key per process, so
     page logins end when the process restarts (set one for several workers)."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses and networks of reverse proxies whose ``X-Forwarded-For`` (and
+    ``X-Forwarded-Proto``) are believed. Empty: the direct peer is the client, so
+    nobody can pose as another client by sending the header."""

@@ -60,6 +60,7 @@ def api_config(
         validate_source=validate_source,
         service=ServiceRecorder(secret=data_secret(settings, "client-key")),
         session_secret=data_secret(settings, "session-key").hex(),
+        trusted_proxies=tuple(settings.trusted_proxies),
     )
 
 

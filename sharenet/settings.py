@@ -5,11 +5,12 @@ Every setting is documented in docs/settings.md (a test keeps the two in step).
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -43,6 +44,28 @@ class Settings(BaseSettings):
     """Seconds a scheduled or triggered harvest may run before it is stopped as timed out."""
     freshness_days: int = 365
     """A record not modified for longer is stale (a compliance finding)."""
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Addresses or networks (CIDR) of the reverse proxies in front of ``sharenet serve``:
+    only a request from one of them has its ``X-Forwarded-For`` believed. Comma-separated
+    in the environment; empty: every client is the address it connects from."""
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: list[str]) -> list[str]:
+        """A mistyped entry would silently trust nothing (or be read as a host name): refuse it."""
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry)
+            except ValueError as exc:
+                raise ValueError(f"{entry!r} is not an IP address or network: {exc}") from exc
+        return value
 
     @property
     def store_url(self) -> str:

@@ -11,8 +11,10 @@ Two keys, both HMAC keys and neither ever stored in the database:
   restarts) and keys a client's ratings *per record*, so a client rating a
   record again replaces its rating, and two records' raters cannot be linked.
 
-The client is its network address as the server sees it. The address and the
-user agent are read to compute these keys and are never written anywhere.
+The client is its network address as the server sees it: the direct peer, or,
+when that peer is a trusted reverse proxy (``ApiConfig.trusted_proxies``), the
+address its ``X-Forwarded-For`` names. The address and the user agent are read
+to compute these keys and are never written anywhere.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ def serve(settings: Settings, host: str | None, port: int | None, log_level: str
             port=bind_port,
             log_config=None,
             access_log=False,
+            proxy_headers=False,  # the app believes only `trusted_proxies`
             log_level=log_level.lower(),
         )
     finally:

@@ -151,4 +151,4 @@ def _serve(settings: Settings, db: Database, backend: SearchBackend, port: int, 
     echo(f"  centre dashboard {base}/centre — admin token: {admin_token}")
     echo(f"  operator dashboard {base}/operator — ncdc operator token: {operator_token}")
     echo("Ctrl-C stops the demo.")
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False)
