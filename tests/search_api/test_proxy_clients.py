@@ -19,9 +19,15 @@ PROXY = "10.0.0.2"
 PEOPLE = ("203.0.113.7", "203.0.113.8")
 
 
+def _served(api: Api) -> FastAPI:
+    app = api.client.app
+    assert isinstance(app, FastAPI)
+    return app
+
+
 def _behind_proxies(api: Api, *trusted: str) -> FastAPI:
     """The same store and engine, served by an app that trusts ``trusted``."""
-    return create_app(replace(api.client.app.state.config, trusted_proxies=trusted))
+    return create_app(replace(_served(api).state.config, trusted_proxies=trusted))
 
 
 def _raters(app: FastAPI, peer: str, record_id: str) -> int:
@@ -51,7 +57,7 @@ def test_a_trusted_proxy_names_each_client(api: Api) -> None:
 
 
 def test_forwarded_headers_from_anyone_else_are_ignored(api: Api) -> None:
-    assert api.client.app.state.config.trusted_proxies == ()  # the default
-    assert _raters(api.client.app, PROXY, CATALOGUE[0].id) == 1
+    assert _served(api).state.config.trusted_proxies == ()  # the default
+    assert _raters(_served(api), PROXY, CATALOGUE[0].id) == 1
     app = _behind_proxies(api, "10.0.0.0/8")
     assert _raters(app, "192.0.2.50", CATALOGUE[1].id) == 1  # not a listed proxy
