@@ -22,16 +22,6 @@ _URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?cstr\.cn/", re.IGNORECASE)
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
 
-RESOURCE_TYPES = {
-    "11": "scientific data",
-    "12": "scientific instrument",
-    "13": "biological resource",
-    "14": "literature",
-    "15": "standard material",
-    "16": "specimen",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Cstr:
     """A parsed CSTR: ``CSTR:<agency>.<type>.<suffix>``."""
