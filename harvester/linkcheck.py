@@ -117,7 +117,7 @@ def probe(client: httpx.Client, url: str, limiter: RateLimiter | None = None) ->
     return _request(client, "GET", url)
 
 
-def make_client(timeout: float) -> httpx.Client:
+def _link_client(timeout: float) -> httpx.Client:
     return httpx.Client(
         timeout=httpx.Timeout(timeout),
         follow_redirects=True,
@@ -204,7 +204,7 @@ def check_links(
         targets = targets[:limit]
     limiter = RateLimiter(rate)
     own_client = client is None
-    http = client or make_client(timeout)
+    http = client or _link_client(timeout)
     seen: dict[str, LinkOutcome] = {}
     touched: set[str] = set()
     try:
