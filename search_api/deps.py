@@ -17,6 +17,7 @@ run's), depend on ``require_token`` and call ``principal.ensure_platform(p)``.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Header, Request
 
@@ -24,6 +25,7 @@ from harvester.store import Database
 from indexer.base import SearchBackend
 from search_api.auth import Principal, authenticate
 from search_api.config import ApiConfig
+from search_api.errors import Forbidden
 
 
 def get_config(request: Request) -> ApiConfig:
@@ -74,3 +76,17 @@ ConfigDep = Annotated[ApiConfig, Depends(get_config)]
 TokenDep = Annotated[Principal, Depends(require_token)]
 AdminDep = Annotated[Principal, Depends(require_admin)]
 PlatformDep = Annotated[Principal, Depends(require_platform_access)]
+
+
+def require_same_site(request: Request) -> None:
+    """A public form post (rating, complaint) comes from this site's own pages.
+
+    Another site's form must not vote or complain with its visitors' addresses:
+    a browser's ``Origin`` header, when sent, has to be this site (403 otherwise).
+    """
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.url.netloc:
+        raise Forbidden("forms are accepted from this site's own pages only")
+
+
+SameSiteDep = Annotated[None, Depends(require_same_site)]

@@ -135,6 +135,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "Thank you: your rating will be published after moderation.",
     ),
     "rated_rejected": ("您的评价未通过审核。", "Your rating was not accepted by moderation."),
+    "complaint": ("投诉", "Complaint"),
+    "complaint_intro": (
+        "该资源未按规定开放共享或信息有误？请告诉我们，中心将转交平台处理。",
+        "Not shared as it should be, or wrongly described? Tell us: the centre passes "
+        "complaints to the platform.",
+    ),
+    "complaint_category": ("问题类型", "What is wrong"),
+    "complaint_text": ("具体情况", "Details"),
+    "complaint_email": (
+        "联系邮箱（可选，仅中心和平台可见）",
+        "Your e-mail (optional, seen only by the centre and the platform)",
+    ),
+    "complaint_submit": ("提交投诉", "Send complaint"),
+    "complaint_received": (
+        "已收到您的投诉（编号 {id}），中心将转交平台处理。",
+        "Your complaint (no. {id}) is received; the centre will pass it to the platform.",
+    ),
     "source": ("采集源", "Source"),
     "source_identifier": ("来源标识", "Source identifier"),
     "source_datestamp": ("来源时间戳", "Source datestamp"),

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, cast, get_args
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request, status
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from pydantic import ValidationError
 from sqlalchemy import select
 
+from harvester.store.complaints import CATEGORIES, MAX_TEXT_LENGTH
 from harvester.store.models import PlatformRow
 from harvester.store.ratings import record_ratings
 from harvester.store.records import get_record
@@ -30,11 +32,13 @@ from mappings.identifiers import CSTR_RESOLVER
 from mappings.record import pick_lang
 from mappings.serialize.schema_org import schema_org
 from search_api.config import ApiConfig
-from search_api.deps import BackendDep, ConfigDep, DbDep
-from search_api.errors import NotFound
+from search_api.deps import BackendDep, ConfigDep, DbDep, SameSiteDep
+from search_api.errors import InvalidParameter, NotFound
 from search_api.pages import i18n
 from search_api.pages.render import highlight, html_errors, json_ld, platform_names, render
 from search_api.routes import search as search_routes
+from search_api.routes.complaints import Category, ComplaintIn, receive
+from search_api.routes.exports import record_page_url
 from search_api.routes.records import record_response
 from search_api.routes.search import SearchHit, SearchResult
 from search_api.service.log import ServiceDep, ServiceLog
@@ -305,4 +309,36 @@ def record_page(
         json_ld=json_ld(schema_org(record, url=page_url, lang=lang)),
         ratings=ratings,
         rated=request.query_params.get("rated"),
+        complaint_categories=[
+            (code, en if lang == "en" else zh) for code, (zh, en) in CATEGORIES.items()
+        ],
+        complaint_max=MAX_TEXT_LENGTH,
+        complained=_int(request.query_params.get("complained")),
     )
+
+
+@router.post("/records/{record_id}/complaints")
+@html_errors
+def complain(
+    request: Request,
+    record_id: Annotated[str, PathParam(max_length=160)],
+    db: DbDep,
+    service: ServiceDep,
+    _same_site: SameSiteDep,
+    category: Annotated[Category, Form()],
+    text: Annotated[str, Form(max_length=MAX_TEXT_LENGTH)],
+    contact_email: Annotated[str, Form(max_length=254)] = "",
+) -> RedirectResponse:
+    """The record page's complaint form (works without JavaScript): filed as by the API,
+    then back to the page, which confirms with the complaint's number. A mistake the
+    browser did not catch (an address that is no e-mail) is an error page saying so."""
+    try:
+        body = ComplaintIn(
+            record_id=record_id, category=category, text=text, contact_email=contact_email or None
+        )
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        raise InvalidParameter(str(problem["loc"][0]), str(problem["msg"])) from exc
+    complaint = receive(body, db, service)
+    target = f"{record_page_url(request, record_id)}?complained={complaint.id}#complaint"
+    return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)

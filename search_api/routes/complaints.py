@@ -1,9 +1,10 @@
 """Complaints about openness (regulation art. 33): filed by anyone, handled by the platform.
 
-Anyone may file one, about a platform or one of its records. Reading needs a
-token: the centre's admin sees every complaint, forwards and closes them; a
-platform's operator sees and answers only their own platform's (403 for
-another's). A contact address is kept only if given and shown only to them.
+Anyone may file one, about a platform or one of its records (by the API, or
+by the form on each record page). Reading needs a token: the centre's admin
+sees every complaint, forwards and closes them; a platform's operator sees and
+answers only their own platform's (403 for another's). A contact address is
+kept only if given and shown only to them.
 """
 
 from __future__ import annotations
@@ -64,6 +65,17 @@ class AnswerIn(BaseModel):
 @router.post("", status_code=status.HTTP_201_CREATED)
 def file(body: ComplaintIn, db: DbDep, service: ServiceDep) -> dict[str, Any]:
     """File a complaint about a platform (``platform``) or a record (``record_id``)."""
+    complaint = receive(body, db, service)
+    return {
+        "id": complaint.id,
+        "platform": complaint.platform,
+        "status": complaint.status,
+        "received_at": complaint.received_at.isoformat(),
+    }
+
+
+def receive(body: ComplaintIn, db: DbDep, service: ServiceDep) -> Complaint:
+    """Check and keep a complaint: the API and the record page's form both file here."""
     text = body.text.strip()
     if not text:
         raise InvalidParameter("text", "say what is wrong")
@@ -82,7 +94,7 @@ def file(body: ComplaintIn, db: DbDep, service: ServiceDep) -> dict[str, Any]:
             raise InvalidParameter("platform", "name the platform or the record")
         if not compliance.platform_exists(session, platform):
             raise InvalidParameter("platform", f"no platform {platform!r}")
-        complaint = file_complaint(
+        return file_complaint(
             session,
             platform=platform,
             record_id=body.record_id,
@@ -91,12 +103,6 @@ def file(body: ComplaintIn, db: DbDep, service: ServiceDep) -> dict[str, Any]:
             contact_email=body.contact_email,
             now=service.recorder.now(),
         )
-    return {
-        "id": complaint.id,
-        "platform": complaint.platform,
-        "status": complaint.status,
-        "received_at": complaint.received_at.isoformat(),
-    }
 
 
 @router.get("")

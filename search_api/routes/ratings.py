@@ -8,7 +8,6 @@ JSON carries comments as data; HTML pages must escape them.
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Path, Query, Request, status
 from fastapi.responses import RedirectResponse
@@ -26,8 +25,8 @@ from harvester.store.ratings import (
     record_ratings,
 )
 from harvester.store.records import get_record
-from search_api.deps import AdminDep, DbDep
-from search_api.errors import Forbidden, Gone, NotFound
+from search_api.deps import AdminDep, DbDep, SameSiteDep
+from search_api.errors import Gone, NotFound
 from search_api.routes.exports import record_page_url
 from search_api.service.log import ServiceDep
 
@@ -134,17 +133,11 @@ def rate_from_page(
     record_id: RecordId,
     db: DbDep,
     service: ServiceDep,
+    _same_site: SameSiteDep,
     stars: Annotated[int, Form(ge=1, le=5)],
     comment: Annotated[str, Form(max_length=MAX_COMMENT_LENGTH)] = "",
 ) -> RedirectResponse:
-    """The record page's form (works without JavaScript): rate, then back to the page.
-
-    Another site's form must not cast votes with its visitors' addresses: a
-    browser's ``Origin`` header, when sent, has to be this site.
-    """
-    origin = request.headers.get("origin")
-    if origin is not None and urlsplit(origin).netloc != request.url.netloc:
-        raise Forbidden("ratings are accepted from this site's own pages only")
+    """The record page's form (works without JavaScript): rate, then back to the page."""
     rating = _rate(db, service, record_id, RatingIn(stars=stars, comment=comment or None))
     target = f"{record_page_url(request, record_id)}?rated={rating.status}#ratings"
     return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)

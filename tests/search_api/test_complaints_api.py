@@ -3,6 +3,7 @@ answers its own; invalid steps are 409; response time is measured."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -147,3 +148,58 @@ def test_every_protected_endpoint_refuses_without_a_token() -> None:
         ("POST", "/api/moderation/ratings/{rating_id}"),
         ("GET", "/api/platforms/{platform}/service"),
     }
+
+
+def test_record_page_form_files_a_complaint(svc: ServiceApp) -> None:
+    client = svc.client()
+    page = client.get(f"/records/{NCDC_RECORD}").text
+    assert f'action="/records/{NCDC_RECORD}/complaints"' in page
+    form = page[page.index('<section id="complaint"') :]
+    form = form[: form.index("</form>")]
+    for field in ("category", "text", "contact_email"):
+        tag = re.search(rf'<(?:select|textarea|input)\b[^>]*name="{field}"[^>]*>', form)
+        assert tag, field
+        field_id = re.search(r'id="([^"]+)"', tag.group(0))
+        assert field_id and f'<label for="{field_id.group(1)}">' in form, field
+    assert "标为开放共享但无法获取" in form  # categories in the page language
+    reply = client.post(
+        f"/records/{NCDC_RECORD}/complaints",
+        data={"category": "charged", "text": "收费了 <b>", "contact_email": "u@example.org"},
+        follow_redirects=False,
+    )
+    assert reply.status_code == 303, reply.text
+    location = reply.headers["location"]
+    back = re.fullmatch(rf"/records/{NCDC_RECORD}\?complained=(\d+)#complaint", location)
+    assert back, location
+    cid = int(back.group(1))
+    filed = client.get(f"/api/complaints/{cid}", headers=svc.auth("ncdc")).json()
+    assert (filed["record_id"], filed["platform"], filed["category"]) == (
+        NCDC_RECORD,
+        "ncdc",
+        "charged",
+    )
+    assert (filed["text"], filed["contact_email"]) == ("收费了 <b>", "u@example.org")
+    assert f"编号 {cid}" in client.get(location).text
+    assert f"no. {cid}" in client.get(f"{location.split('#')[0]}&lang=en").text
+
+
+def test_record_page_form_refuses_other_sites_and_bad_input(svc: ServiceApp) -> None:
+    client = svc.client()
+    url = f"/records/{NCDC_RECORD}/complaints"
+    ok = {"category": "other", "text": "x"}
+    foreign = client.post(url, data=ok, headers={"Origin": "https://elsewhere.example"})
+    assert foreign.status_code == 403
+    bad_mail = client.post(url, data={**ok, "contact_email": "not an address"})
+    assert bad_mail.status_code == 422 and "text/html" in bad_mail.headers["content-type"]
+    assert "not an e-mail address" in bad_mail.text
+    blank = client.post(url, data={**ok, "text": "   "})
+    assert blank.status_code == 422 and "say what is wrong" in blank.text
+    missing = client.post("/records/nope/complaints", data=ok)
+    assert missing.status_code == 422 and "no record with id" in missing.text
+    assert client.post(url, data={**ok, "category": "bad"}).status_code == 422
+    listed = client.get("/api/complaints", headers=svc.auth("admin")).json()
+    assert listed["total"] == 0  # nothing refused was kept
+    same_site = client.post(
+        url, data=ok, headers={"Origin": "http://testserver"}, follow_redirects=False
+    )
+    assert same_site.status_code == 303
