@@ -12,8 +12,14 @@ reader still holding it (another process) is not cut off mid-query.
 
 One process may hold one writer and any number of reading threads (the API's
 requests and the harvest thread). Writes are serialised by a lock; each batch
-is one commit, after which the searcher is reloaded. A second process writing
-at the same time waits for tantivy's directory lock, within a bound.
+is one commit. A second process writing at the same time waits for tantivy's
+directory lock, within a bound.
+
+Readers reload by hand: a search first looks at the generation's ``meta.json``
+(rewritten by rename on every commit, from any process) and, if it changed,
+takes a new searcher. What is computed on one committed state -- the facet
+counts of the whole catalogue, which the home page asks for on every visit --
+is kept with that state's searcher and dropped with it.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +51,7 @@ from indexer.tantivy_schema import (
 )
 from mappings.record import Record
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump on any change to :mod:`indexer.tantivy_schema` that needs re-indexing."""
 MARKER = "sharenet-index.json"
 LINK = "current"
@@ -55,10 +61,26 @@ EXACT_SEGMENT_SIZE = 10_000_000
 LOCK_WAIT_SECONDS = 60.0
 
 
-@dataclass(frozen=True, slots=True)
+FacetCounts = tuple[dict[str, list[FacetValue]], int]
+"""Facets and the total of the matches they count."""
+Stamp = tuple[int, int, int]
+
+
+@dataclass(slots=True)
+class _View:
+    """One committed state of a generation and what was computed on it."""
+
+    stamp: Stamp
+    searcher: tantivy.Searcher
+    catalogue_facets: dict[int, FacetCounts] = field(default_factory=dict)
+    """Facet counts of the unfiltered match-all query, by facet size."""
+
+
+@dataclass(slots=True)
 class _Generation:
     name: str
     index: tantivy.Index
+    view: _View | None = None
 
 
 class TantivyBackend(SearchBackend):
@@ -87,17 +109,40 @@ class TantivyBackend(SearchBackend):
     # -- generations ---------------------------------------------------------------------
 
     def _current(self) -> tantivy.Index:
-        """The live generation's index, reopened if another process swapped it."""
+        return self._generation().index
+
+    def _generation(self) -> _Generation:
+        """The live generation, reopened if another process swapped it."""
         name = self._live_name()
         live = self._live
         if live is not None and live.name == name:
-            return live.index
+            return live
         with self._open_lock:
             live = self._live
             if live is None or live.name != name:
                 live = _Generation(name, self._open(self.root / name))
                 self._live = live
-            return live.index
+            return live
+
+    def _view(self) -> _View:
+        """The live generation's latest commit, whichever process made it.
+
+        The stamp is read before reloading, so a commit landing in between
+        only makes the searcher newer than its stamp: the next search sees a
+        changed stamp and reloads again, never the other way round.
+        """
+        generation = self._generation()
+        stamp = _stamp(self.root / generation.name)
+        view = generation.view
+        if view is not None and view.stamp == stamp:
+            return view
+        with self._open_lock:
+            view = generation.view
+            if view is None or view.stamp != stamp:
+                generation.index.reload()
+                view = _View(stamp, generation.index.searcher())
+                generation.view = view
+            return view
 
     def _live_name(self) -> str:
         """The live generation, an empty one created if there is none yet."""
@@ -133,6 +178,7 @@ class TantivyBackend(SearchBackend):
             index = tantivy.Index(self._schema, path=str(path), reuse=True)
         except (OSError, ValueError) as exc:
             raise BackendUnavailable(f"search index at {path} cannot be opened: {exc}") from exc
+        index.config_reader("manual")
         register(index)
         return index
 
@@ -148,6 +194,7 @@ class TantivyBackend(SearchBackend):
         except (OSError, ValueError) as exc:
             shutil.rmtree(path, ignore_errors=True)
             raise BackendUnavailable(f"cannot create a search index in {path}: {exc}") from exc
+        index.config_reader("manual")
         register(index)
         return name, index
 
@@ -198,19 +245,17 @@ class TantivyBackend(SearchBackend):
                     if not record.deleted:
                         writer.add_document(to_tantivy(to_document(record)))
                         written += 1
-            index.reload()
         return written
 
     def delete(self, ids: Iterable[str]) -> int:
         with self._write_lock:
             index = self._current()
-            searcher = index.searcher()
+            searcher = self._view().searcher
             removed = 0
             with self._writer(index, self.heap_size) as writer:
                 for record_id in ids:
                     removed += min(searcher.doc_freq("id", record_id), 1)
                     writer.delete_documents_by_term("id", record_id)
-            index.reload()
         return removed
 
     def rebuild(self, records: Iterable[Record]) -> int:
@@ -226,7 +271,6 @@ class TantivyBackend(SearchBackend):
                         if not record.deleted:
                             writer.add_document(to_tantivy(to_document(record)))
                             written += 1
-                index.reload()
             except BaseException:
                 shutil.rmtree(self.root / name, ignore_errors=True)
                 raise
@@ -242,8 +286,10 @@ class TantivyBackend(SearchBackend):
         page, size, offset = window(query.page, query.size)
         parsed = parse_query_text(query.text)
         text = self._queries.text_query(parsed)
-        full = self._queries.combine(text, self._queries.filter_query(query.filters))
-        searcher = self._current().searcher()
+        filters = self._queries.filter_query(query.filters)
+        full = self._queries.combine(text, filters)
+        view = self._view()
+        searcher = view.searcher
         # With facets the total comes from the facet pass: one walk over the matches, not two.
         result = searcher.search(
             full, limit=max(size, 1), offset=offset, count=not query.facets, **_order(query)
@@ -261,15 +307,20 @@ class TantivyBackend(SearchBackend):
                     highlights=highlighter.highlights(doc) if highlighter else {},
                 )
             )
-        if query.facets:
-            facets, total = self._facets(searcher, full, query.facet_size)
+        facet_size = min(max(query.facet_size, 1), MAX_FACET_SIZE)
+        if query.facets and text is None and not filters:
+            cached = view.catalogue_facets
+            if facet_size not in cached:
+                cached[facet_size] = self._facets(searcher, full, facet_size)
+            counts, total = cached[facet_size]
+            facets = {name: list(values) for name, values in counts.items()}  # callers' own
+        elif query.facets:
+            facets, total = self._facets(searcher, full, facet_size)
         else:
             facets, total = {}, int(getattr(result, "count", 0) or 0)
         return Page(total=total, hits=hits, facets=facets, page=page, size=size)
 
-    def _facets(
-        self, searcher: tantivy.Searcher, query: tantivy.Query, facet_size: int
-    ) -> tuple[dict[str, list[FacetValue]], int]:
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query, size: int) -> FacetCounts:
         """Exact counts over the whole result set, and its size.
 
         Tantivy counts terms per segment and keeps each segment's top
@@ -277,7 +328,6 @@ class TantivyBackend(SearchBackend):
         (``doc_count_error_upper_bound`` > 0) the facet is counted again uncut.
         Every document has exactly one ``kind``, so its buckets add up to the total.
         """
-        size = min(max(facet_size, 1), MAX_FACET_SIZE)
 
         def spec(segment_size: int, facets: Iterable[str]) -> dict[str, Any]:
             terms = {"size": size, "segment_size": segment_size}
@@ -305,7 +355,7 @@ class TantivyBackend(SearchBackend):
         query = self._queries.suggest_query(typed)
         if query is None:
             return []
-        searcher = self._current().searcher()
+        searcher = self._view().searcher
         wanted = typed.strip().casefold()
         found: list[tuple[bool, Suggestion]] = []
         for _score, address in searcher.search(query, limit=size * 3).hits:
@@ -319,11 +369,11 @@ class TantivyBackend(SearchBackend):
         return [s for _, s in found[:size]]
 
     def count(self) -> int:
-        return int(self._current().searcher().num_docs)
+        return int(self._view().searcher.num_docs)
 
     def check(self) -> None:
         try:
-            self._current().searcher()
+            self._view()
         except SearchError:
             raise
         except Exception as exc:
@@ -332,6 +382,20 @@ class TantivyBackend(SearchBackend):
     def close(self) -> None:
         with self._open_lock:
             self._live = None
+
+
+def _stamp(path: Path) -> Stamp:
+    """Identity of the generation's last commit.
+
+    Tantivy renames a new ``meta.json`` over the old one, so consecutive commits
+    differ in inode even within one tick of the file clock; the time tells apart
+    the rarer return to an earlier inode.
+    """
+    try:
+        st = os.stat(path / "meta.json")
+    except OSError as exc:
+        raise BackendUnavailable(f"search index at {path} is unreadable: {exc}") from exc
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def _order(query: Query) -> dict[str, Any]:

@@ -8,7 +8,10 @@ order. ``*_en`` fields use English stemming, so "glaciers" finds "glacier". The
 order: a Chinese word of two or more characters is asked as a phrase of its
 bigrams, which is exactly "these characters, adjacent, in this order" (as a
 phrase over ``*_zh`` characters would be) but reads far shorter posting lists
-and scores by word-like statistics. Single characters and highlighting use ``*_zh``.
+and scores by word-like statistics. The ``*_wd`` fields hold every 3- and
+4-character substring of those runs, without positions: a word of that length is
+one term, looked up without the phrase's position checks. Single characters and
+highlighting use ``*_zh``.
 
 Every query is built here as tantivy query objects from the words and phrases of
 :func:`indexer.analysis.parse_query_text`; no user text reaches a query parser.
@@ -25,7 +28,15 @@ from typing import Any, ClassVar
 import tantivy
 from tantivy import Occur, Query
 
-from indexer.analysis import HAN, QueryText, han_bigrams, han_runs, mark_html
+from indexer.analysis import (
+    HAN,
+    HAN_WORD_LENGTHS,
+    QueryText,
+    han_bigrams,
+    han_runs,
+    han_words,
+    mark_html,
+)
 from indexer.base import FACETS, Filters
 
 CJK = "sharenet_cjk"
@@ -76,6 +87,7 @@ def build_schema() -> tantivy.Schema:
         sb.add_text_field(f"{name}_zh", tokenizer_name=CJK)
         sb.add_text_field(f"{name}_en", tokenizer_name=EN)
         sb.add_text_field(f"{name}_bg", tokenizer_name="whitespace")
+        sb.add_text_field(f"{name}_wd", tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field("suggest", tokenizer_name=CJK)
     for facet in STRING_FACETS:
         sb.add_text_field(facet, tokenizer_name="raw", fast=True, index_option="basic")
@@ -107,6 +119,9 @@ def to_tantivy(doc: dict[str, Any]) -> tantivy.Document:
             grams = han_bigrams(text)
             if grams:
                 out.add_text(f"{name}_bg", " ".join(grams))
+                words = han_words(text)
+                if words:
+                    out.add_text(f"{name}_wd", " ".join(words))
         for text in _texts(doc, name, "en"):
             out.add_text(f"{name}_en", text)
     for text in (doc["title_zh"], doc["title_en"], doc["title"]):
@@ -181,11 +196,13 @@ class QueryBuilder:
         return Query.boost_query(Query.const_score_query(ids, 1.0), IDENTIFIER_BOOST)
 
     def _term_clauses(self, text: str) -> list[Query]:
-        """One clause per Han run (a bigram phrase) and one for the rest of the term."""
+        """One clause per Han run (a word, else a bigram phrase) and one for the rest."""
         clauses: list[Query | None] = []
         for run in han_runs(text):
             if len(run) == 1:
                 fields = [(f"{n}_zh", [(0, run)]) for n in TEXT_WEIGHTS]
+            elif len(run) in HAN_WORD_LENGTHS:
+                fields = [(f"{n}_wd", [(0, run)]) for n in TEXT_WEIGHTS]
             else:
                 grams = list(enumerate(han_bigrams(run)))
                 fields = [(f"{n}_bg", grams) for n in TEXT_WEIGHTS]

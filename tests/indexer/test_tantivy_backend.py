@@ -10,6 +10,7 @@ import pytest
 from indexer.base import Query
 from indexer.errors import MappingOutOfDate
 from indexer.tantivy_ import LINK, MARKER, TantivyBackend
+from mappings.record import Record
 from tests.indexer.conftest import load_corpus
 
 CORPUS = load_corpus()
@@ -63,3 +64,68 @@ def test_a_failed_rebuild_leaves_the_live_index(tmp_path: Path) -> None:
         backend.rebuild(broken())
     assert backend.count() == 4
     assert len(list(tmp_path.glob("gen-*"))) == 1
+
+
+def _catalogue_counts(backend: TantivyBackend) -> tuple[int, dict[str, int]]:
+    page = backend.search(Query(facet_size=1000))
+    return page.total, {v.value: v.count for v in page.facets["platform"]}
+
+
+def test_catalogue_facets_follow_commits_of_this_and_other_instances(tmp_path: Path) -> None:
+    """The match-all facet counts are kept per commit: any commit, from anywhere, renews them."""
+    reader, writer = _backend(tmp_path), _backend(tmp_path)
+    reader.index(CORPUS[:10])
+    total, platforms = _catalogue_counts(reader)
+    assert total == 10 == sum(platforms.values())
+    assert _catalogue_counts(reader) == (total, platforms)
+
+    writer.index(CORPUS[10:25])
+    total, platforms = _catalogue_counts(reader)
+    assert total == 25 == sum(platforms.values())
+
+    reader.delete([r.id for r in CORPUS[:5]])
+    assert _catalogue_counts(reader)[0] == 20
+    writer.delete([CORPUS[5].id])
+    assert _catalogue_counts(reader)[0] == 19
+
+
+def test_returned_catalogue_facets_are_the_callers_own(tmp_path: Path) -> None:
+    backend = _backend(tmp_path)
+    backend.index(CORPUS[:10])
+    backend.search(Query()).facets["platform"].clear()
+    assert backend.search(Query()).facets["platform"]
+
+
+@pytest.mark.parametrize("word", ["高原冰", "青藏高原"])
+def test_three_and_four_character_words_match_only_adjacent_characters(
+    tmp_path: Path, word: str
+) -> None:
+    """Such words are looked up whole: the characters apart, or across a comma, do not match."""
+    backend = _backend(tmp_path)
+    near = [
+        Record(
+            id="near",
+            source="s",
+            source_identifier="near",
+            platform="p",
+            title={"zh": f"{word[:2]}，{word[2:]}地区"},
+        ),
+        Record(
+            id="apart",
+            source="s",
+            source_identifier="apart",
+            platform="p",
+            title={"zh": f"{word[:2]}的{word[2:]}"},
+        ),
+        Record(
+            id="hit",
+            source="s",
+            source_identifier="hit",
+            platform="p",
+            title={"zh": f"关于{word}的数据"},
+        ),
+    ]
+    backend.index(near)
+    page = backend.search(Query(text=word))
+    assert [h.id for h in page.hits] == ["hit"]
+    assert page.total == 1
