@@ -96,3 +96,10 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """A short-lived handle (one CLI command) lets its connections go on the way out."""
+        self.dispose()

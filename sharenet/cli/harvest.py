@@ -82,32 +82,28 @@ def harvest(settings: Settings, source_id: str, full: bool, trigger: str) -> Non
 @click.pass_obj
 def runs(settings: Settings, source_id: str, limit: int, max_errors: int) -> None:
     """The harvest history of a source: counts, failures and record errors."""
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            get_source(session, source_id)
-            history = list_runs(session, source_id, limit=limit)
-            if not history:
-                click.echo(f"{source_id}: no runs yet")
-            for run in history:
-                took = (
-                    f"{(run.finished_at - run.started_at).total_seconds():.1f}s"
-                    if run.finished_at
-                    else "-"
-                )
-                click.echo(
-                    f"run {run.id}  {run.started_at:%Y-%m-%d %H:%M:%S}Z  {run.mode:<11} "
-                    f"{run.status:<11} {took:>7}  pages {run.pages}  added {run.added}  "
-                    f"updated {run.updated}  unchanged {run.unchanged}  deleted {run.deleted}  "
-                    f"withdrawn {run.withdrawn}  failed {run.failed}"
-                )
-                if run.resumed_from:
-                    click.echo(f"    resumed run {run.resumed_from}")
-                if run.error:
-                    click.echo(f"    error: {run.error}")
-                for identifier, reason in run_errors(session, run.id, limit=max_errors):
-                    click.echo(f"    record {identifier}: {reason}")
-                if run.failed > max_errors:
-                    click.echo(f"    ... {run.failed - max_errors} more record errors")
-    finally:
-        db.dispose()
+    with open_database(settings) as db, db.session() as session:
+        get_source(session, source_id)
+        history = list_runs(session, source_id, limit=limit)
+        if not history:
+            click.echo(f"{source_id}: no runs yet")
+        for run in history:
+            took = (
+                f"{(run.finished_at - run.started_at).total_seconds():.1f}s"
+                if run.finished_at
+                else "-"
+            )
+            click.echo(
+                f"run {run.id}  {run.started_at:%Y-%m-%d %H:%M:%S}Z  {run.mode:<11} "
+                f"{run.status:<11} {took:>7}  pages {run.pages}  added {run.added}  "
+                f"updated {run.updated}  unchanged {run.unchanged}  deleted {run.deleted}  "
+                f"withdrawn {run.withdrawn}  failed {run.failed}"
+            )
+            if run.resumed_from:
+                click.echo(f"    resumed run {run.resumed_from}")
+            if run.error:
+                click.echo(f"    error: {run.error}")
+            for identifier, reason in run_errors(session, run.id, limit=max_errors):
+                click.echo(f"    record {identifier}: {reason}")
+            if run.failed > max_errors:
+                click.echo(f"    ... {run.failed - max_errors} more record errors")

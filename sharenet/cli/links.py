@@ -45,8 +45,7 @@ def check(
     unreachable pages become ``landing-page-reachable`` findings.
     """
     per_second = parse_rate(rate)
-    db = open_database(settings)
-    try:
+    with open_database(settings) as db:
         if platform is not None:
             with db.session() as session:
                 if not platform_exists(session, platform):
@@ -59,8 +58,6 @@ def check(
             recheck_after=timedelta(days=recheck_after) if recheck_after else None,
             limit=limit,
         )
-    finally:
-        db.dispose()
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(result.outcomes.items())) or "none"
     click.echo(
         f"checked {result.checked} records ({result.requests} requests, "

@@ -23,14 +23,10 @@ def records() -> None:
 @click.pass_obj
 def export(settings: Settings, source_id: str | None, include_deleted: bool) -> None:
     """One unified record per line on stdout, with its source identifier and deleted flag."""
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            if source_id is not None:
-                get_source(session, source_id)
-            for stored in iter_records(session, source=source_id, include_deleted=include_deleted):
-                data = stored.record.model_dump(mode="json")
-                data["withdrawn"] = stored.withdrawn
-                click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True))
-    finally:
-        db.dispose()
+    with open_database(settings) as db, db.session() as session:
+        if source_id is not None:
+            get_source(session, source_id)
+        for stored in iter_records(session, source=source_id, include_deleted=include_deleted):
+            data = stored.record.model_dump(mode="json")
+            data["withdrawn"] = stored.withdrawn
+            click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True))

@@ -65,12 +65,8 @@ def compliance(
     Each report is compared with the previous one kept in the store, and its
     figures are kept for the next.
     """
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            data = compliance_report.build_report(session, platform, save=not no_snapshot)
-    finally:
-        db.dispose()
+    with open_database(settings) as db, db.session() as session:
+        data = compliance_report.build_report(session, platform, save=not no_snapshot)
     write_output(compliance_report.render(data, fmt), output)
 
 
@@ -92,10 +88,6 @@ def evaluation(settings: Settings, platform: str, year: int, fmt: str, output: P
     Serves as the platform's annual self-evaluation (art. 26) and as an input to
     the centre's biennial evaluation (art. 27).
     """
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            data = evaluation_report.build_report(session, platform, year)
-    finally:
-        db.dispose()
+    with open_database(settings) as db, db.session() as session:
+        data = evaluation_report.build_report(session, platform, year)
     write_output(evaluation_report.render(data, fmt), output)

@@ -26,14 +26,10 @@ def reevaluate(settings: Settings, platform: str | None) -> None:
     findings of unchanged records up to date with the calendar (freshness) and
     with an edited rules file. Only records whose findings changed are written.
     """
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            if platform is not None and not platform_exists(session, platform):
-                raise UnknownPlatform(f"unknown platform {platform!r}")
-            result = reevaluate_records(session, platform, freshness_days=settings.freshness_days)
-    finally:
-        db.dispose()
+    with open_database(settings) as db, db.session() as session:
+        if platform is not None and not platform_exists(session, platform):
+            raise UnknownPlatform(f"unknown platform {platform!r}")
+        result = reevaluate_records(session, platform, freshness_days=settings.freshness_days)
     skipped = f", {result.skipped} unreadable (kept)" if result.skipped else ""
     click.echo(
         f"re-evaluated {result.evaluated} records of {len(result.platforms)} platform(s): "

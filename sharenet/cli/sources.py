@@ -28,23 +28,19 @@ def sources() -> None:
 @click.pass_obj
 def list_(settings: Settings) -> None:
     """Every source with its protocol, endpoint and last run."""
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            rows = list_sources(session)
-            if not rows:
-                click.echo("no sources yet: `sharenet sources add` or `sharenet sources seed`")
-            for row in rows:
-                run = latest_run(session, row.id)
-                last = f"last run {run.id} {run.status}" if run else "never harvested"
-                what = row.config.get("metadata_prefix") or row.config.get("config") or ""
-                state = "" if row.enabled else "  [disabled]"
-                click.echo(
-                    f"{row.id:<16} {row.platform:<12} {row.protocol:<8} {what:<14} "
-                    f"{row.url}  ({last}){state}"
-                )
-    finally:
-        db.dispose()
+    with open_database(settings) as db, db.session() as session:
+        rows = list_sources(session)
+        if not rows:
+            click.echo("no sources yet: `sharenet sources add` or `sharenet sources seed`")
+        for row in rows:
+            run = latest_run(session, row.id)
+            last = f"last run {run.id} {run.status}" if run else "never harvested"
+            what = row.config.get("metadata_prefix") or row.config.get("config") or ""
+            state = "" if row.enabled else "  [disabled]"
+            click.echo(
+                f"{row.id:<16} {row.platform:<12} {row.protocol:<8} {what:<14} "
+                f"{row.url}  ({last}){state}"
+            )
 
 
 @sources.command()
@@ -94,22 +90,18 @@ def add(
             raise ConfigError("--config NAME is required for a json source")
         load_config(adapter_config)
         config["config"] = adapter_config
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            add_source(
-                session,
-                source_id,
-                platform=platform or source_id,
-                protocol=protocol,
-                url=url,
-                config=config,
-                name_zh=name_zh,
-                name_en=name_en,
-                schedule=schedule,
-            )
-    finally:
-        db.dispose()
+    with open_database(settings) as db, db.session() as session:
+        add_source(
+            session,
+            source_id,
+            platform=platform or source_id,
+            protocol=protocol,
+            url=url,
+            config=config,
+            name_zh=name_zh,
+            name_en=name_en,
+            schedule=schedule,
+        )
     click.echo(f"added source {source_id} ({protocol} {url})")
 
 
@@ -118,12 +110,8 @@ def add(
 def seed_(settings: Settings) -> None:
     """Load the platform registry (platforms and their confirmed sources) into the store."""
     registry = load_registry()
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            platforms, added = seed(session, registry)
-    finally:
-        db.dispose()
+    with open_database(settings) as db, db.session() as session:
+        platforms, added = seed(session, registry)
     click.echo(f"{platforms} platforms, {added} new sources")
 
 
@@ -137,14 +125,8 @@ def check(settings: Settings, source_id: str, limit: int) -> None:
     What to run before enabling a source: every mapped record is printed with its
     findings, and a payload that does not map is printed with the reason.
     """
-    db = open_database(settings)
-    try:
-        with make_client(http_options(settings)) as client:
-            report = check_source(
-                db, source_id, client=client, freshness_days=settings.freshness_days
-            )
-    finally:
-        db.dispose()
+    with open_database(settings) as db, make_client(http_options(settings)) as client:
+        report = check_source(db, source_id, client=client, freshness_days=settings.freshness_days)
     for index, item in enumerate(report.items):
         if index >= limit:
             click.echo(f"... {len(report.items) - limit} more records on this page not shown")

@@ -28,12 +28,8 @@ def create(settings: Settings, role: str, platform: str | None, label: str) -> N
     """Create a token; it is printed once, alone on the last line."""
     from search_api.auth import create_token
 
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            info, token = create_token(session, role=role, platform=platform, label=label)
-    finally:
-        db.dispose()
+    with open_database(settings) as db, db.session() as session:
+        info, token = create_token(session, role=role, platform=platform, label=label)
     scope = f"platform {info.platform}" if info.platform else "every platform"
     click.echo(f"created {info.role} token {info.id} for {scope}; store it now, it is not kept:")
     click.echo(token)
@@ -45,12 +41,8 @@ def list_(settings: Settings) -> None:
     """Every token's public id, role, platform and use (never the token itself)."""
     from search_api.auth import list_tokens
 
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            infos = list_tokens(session)
-    finally:
-        db.dispose()
+    with open_database(settings) as db, db.session() as session:
+        infos = list_tokens(session)
     if not infos:
         click.echo("no tokens yet: sharenet tokens create --role admin")
         return
@@ -70,12 +62,8 @@ def revoke(settings: Settings, token_id: str) -> None:
     """Revoke a token by its id (the part after ``snt_``); it stops working at once."""
     from search_api.auth import revoke_token
 
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            info = revoke_token(session, token_id)
-    finally:
-        db.dispose()
+    with open_database(settings) as db, db.session() as session:
+        info = revoke_token(session, token_id)
     click.echo(f"token {info.id} revoked")
 
 
