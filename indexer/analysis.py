@@ -101,11 +101,12 @@ def han_words(text: str) -> list[str]:
     its bigrams, without reading a position list per bigram (the phrase costs
     ten times more on a large catalogue, where 高原 is in every fourth record).
     """
-    words: list[str] = []
-    for run in _HAN_RUN.findall(text):
-        for n in HAN_WORD_LENGTHS:
-            words.extend(run[i : i + n] for i in range(len(run) - n + 1))
-    return words
+    return [
+        run[i : i + n]
+        for run in _HAN_RUN.findall(text)
+        for n in HAN_WORD_LENGTHS
+        for i in range(len(run) - n + 1)
+    ]
 
 
 def window(page: int, size: int) -> tuple[int, int, int]:

@@ -29,6 +29,7 @@ import os
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from indexer.base import FACETS, FacetValue, Hit, Page, Query, SearchBackend, Su
 from indexer.document import to_document
 from indexer.errors import BackendUnavailable, MappingOutOfDate, SearchError
 from indexer.tantivy_schema import (
+    LANG_SETS,
     Highlighter,
     QueryBuilder,
     build_schema,
@@ -51,11 +53,13 @@ from indexer.tantivy_schema import (
 )
 from mappings.record import Record
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump on any change to :mod:`indexer.tantivy_schema` that needs re-indexing."""
 MARKER = "sharenet-index.json"
 LINK = "current"
 MAX_FACET_SIZE = 1_000
+MAX_LANG_SETS = 1_000
+"""Distinct language sets counted in one pass; a catalogue with more counts languages uncut."""
 EXACT_SEGMENT_SIZE = 10_000_000
 """Terms per segment when a first, cheaper facet pass could not vouch for its counts."""
 LOCK_WAIT_SECONDS = 60.0
@@ -321,26 +325,34 @@ class TantivyBackend(SearchBackend):
         return Page(total=total, hits=hits, facets=facets, page=page, size=size)
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query, size: int) -> FacetCounts:
-        """Exact counts over the whole result set, and its size.
+        """Exact counts of the ``size`` commonest values of each facet, and the total.
 
         Tantivy counts terms per segment and keeps each segment's top
         ``segment_size``; when that cut could have lost counts
         (``doc_count_error_upper_bound`` > 0) the facet is counted again uncut.
+        Languages are counted by their sets, all of them (else by language, uncut).
         Every document has exactly one ``kind``, so its buckets add up to the total.
         """
 
         def spec(segment_size: int, facets: Iterable[str]) -> dict[str, Any]:
-            terms = {"size": size, "segment_size": segment_size}
+            # one more: the "" of single-valued facets without a value takes a place
+            terms = {"size": size + 1, "segment_size": segment_size}
             return {f: {"terms": {"field": f, **terms}} for f in facets}
 
-        result: dict[str, Any] = searcher.aggregate(query, spec(max(size * 10, 1_000), FACETS))
+        wanted = spec(max(size * 10, 1_000), [f for f in FACETS if f != "lang"])
+        every = {"size": MAX_LANG_SETS, "segment_size": MAX_LANG_SETS}
+        wanted[LANG_SETS] = {"terms": {"field": LANG_SETS, **every}}
+        result: dict[str, Any] = searcher.aggregate(query, wanted)
+        result["lang"] = _languages(result.pop(LANG_SETS))
         inexact = [f for f in FACETS if result[f].get("doc_count_error_upper_bound", 0) > 0]
         if inexact:
             result.update(searcher.aggregate(query, spec(EXACT_SEGMENT_SIZE, inexact)))
         out: dict[str, list[FacetValue]] = {}
         for facet in FACETS:
             buckets = [
-                FacetValue(str(b["key"]), int(b["doc_count"])) for b in result[facet]["buckets"]
+                FacetValue(str(b["key"]), int(b["doc_count"]))
+                for b in result[facet]["buckets"]
+                if b["key"] != ""
             ]
             buckets.sort(key=lambda v: (-v.count, v.value))
             out[facet] = buckets[:size]
@@ -382,6 +394,21 @@ class TantivyBackend(SearchBackend):
     def close(self) -> None:
         with self._open_lock:
             self._live = None
+
+
+def _languages(sets: dict[str, Any]) -> dict[str, Any]:
+    """Per-language counts from the counts of language sets, in a terms aggregation's shape.
+
+    Sets left out of the count make the result inexact (so it is counted again by language).
+    """
+    counts: Counter[str] = Counter()
+    for bucket in sets["buckets"]:
+        for lang in str(bucket["key"]).split():
+            counts[lang] += int(bucket["doc_count"])
+    left_out = ("doc_count_error_upper_bound", "sum_other_doc_count")
+    error = sum(int(sets.get(key, 0)) for key in left_out)
+    buckets = [{"key": lang, "doc_count": count} for lang, count in counts.items()]
+    return {"buckets": buckets, "doc_count_error_upper_bound": error}
 
 
 def _stamp(path: Path) -> Stamp:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.base import Query
+from indexer import tantivy_
+from indexer.base import Filters, Query
 from indexer.errors import MappingOutOfDate
 from indexer.tantivy_ import LINK, MARKER, TantivyBackend
 from mappings.record import Record
@@ -129,3 +130,25 @@ def test_three_and_four_character_words_match_only_adjacent_characters(
     page = backend.search(Query(text=word))
     assert [h.id for h in page.hits] == ["hit"]
     assert page.total == 1
+
+
+def test_a_missing_value_neither_shows_nor_takes_a_facet_place(tmp_path: Path) -> None:
+    """Records without a licence hold "" in the licence column (most of the corpus)."""
+    backend = _backend(tmp_path)
+    backend.index(CORPUS)
+    licences = backend.search(Query(facet_size=2)).facets["license"]
+    assert len(licences) == 2
+    assert all(v.value for v in licences)
+
+
+def test_languages_counted_by_language_when_their_sets_are_too_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = _backend(tmp_path)
+    backend.index(CORPUS)
+    every_access = Filters(access=["open", "conditional", "restricted"])  # not the cached query
+    query = Query(filters=every_access, facet_size=1000)
+    by_sets = backend.search(query).facets["lang"]
+    monkeypatch.setattr(tantivy_, "MAX_LANG_SETS", 1)
+    assert backend.search(query).facets["lang"] == by_sets
+    assert {v.value for v in by_sets} >= {"en", "zh", "fr"}
