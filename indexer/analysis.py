@@ -28,7 +28,13 @@ MAX_WINDOW = 10_000
 """Deepest hit reachable by paging; beyond it, filters narrow better than page 500."""
 
 HAN_WORD_LENGTHS = (3, 4)
-"""Lengths of the Han substrings :func:`han_words` indexes whole (bigrams are indexed apart)."""
+"""Lengths of the Han words indexed whole, as one term (bigrams are indexed apart).
+
+Most Chinese words asked for have two to four characters. Looked up whole, a 3-
+or 4-character word is as exact as the phrase of its bigrams without reading a
+position list per bigram (the phrase costs ten times more on a large catalogue,
+where 高原 is in every fourth record).
+"""
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
 _HAN_RUN = re.compile(HAN.pattern + "+")
@@ -91,22 +97,6 @@ def han_bigrams(text: str) -> list[str]:
         else:
             grams.extend(run[i : i + 2] for i in range(len(run) - 1))
     return grams
-
-
-def han_words(text: str) -> list[str]:
-    """Every 3- and 4-character substring of every run of Han characters.
-
-    Most Chinese words asked for have two to four characters. Indexed whole,
-    a 3- or 4-character word is one term to look up: as exact as the phrase of
-    its bigrams, without reading a position list per bigram (the phrase costs
-    ten times more on a large catalogue, where 高原 is in every fourth record).
-    """
-    return [
-        run[i : i + n]
-        for run in _HAN_RUN.findall(text)
-        for n in HAN_WORD_LENGTHS
-        for i in range(len(run) - n + 1)
-    ]
 
 
 def window(page: int, size: int) -> tuple[int, int, int]:

@@ -53,7 +53,7 @@ from indexer.tantivy_schema import (
 )
 from mappings.record import Record
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump on any change to :mod:`indexer.tantivy_schema` that needs re-indexing."""
 MARKER = "sharenet-index.json"
 LINK = "current"

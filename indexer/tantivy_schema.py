@@ -9,9 +9,10 @@ order: a Chinese word of two or more characters is asked as a phrase of its
 bigrams, which is exactly "these characters, adjacent, in this order" (as a
 phrase over ``*_zh`` characters would be) but reads far shorter posting lists
 and scores by word-like statistics. The ``*_wd`` fields hold every 3- and
-4-character substring of those runs, without positions: a word of that length is
-one term, looked up without the phrase's position checks. Single characters and
-highlighting use ``*_zh``.
+4-character substring of the text, without positions: a Han word of that length
+is one term, looked up without the phrase's position checks (the substrings
+holding anything but Han characters are never asked for). Single characters
+and highlighting use ``*_zh``.
 
 Every query is built here as tantivy query objects from the words and phrases of
 :func:`indexer.analysis.parse_query_text`; no user text reaches a query parser.
@@ -33,13 +34,13 @@ from indexer.analysis import (
     QueryText,
     han_bigrams,
     han_runs,
-    han_words,
     mark_html,
 )
 from indexer.base import FACETS, Filters
 
 CJK = "sharenet_cjk"
 EN = "sharenet_en"
+WORDS = "sharenet_words"
 
 TEXT_WEIGHTS: dict[str, float] = {"title": 3.0, "keywords": 2.0, "description": 1.0}
 """A title match counts three times a description match (same weights as the cluster)."""
@@ -82,7 +83,10 @@ def analyzers() -> dict[str, tantivy.TextAnalyzer]:
         .filter(tantivy.Filter.stemmer("english"))
         .build()
     )
-    return {CJK: cjk, EN: en}
+    words = tantivy.TextAnalyzerBuilder(
+        tantivy.Tokenizer.ngram(min(HAN_WORD_LENGTHS), max(HAN_WORD_LENGTHS))
+    ).build()
+    return {CJK: cjk, EN: en, WORDS: words}
 
 
 def build_schema() -> tantivy.Schema:
@@ -94,7 +98,7 @@ def build_schema() -> tantivy.Schema:
         sb.add_text_field(f"{name}_zh", tokenizer_name=CJK)
         sb.add_text_field(f"{name}_en", tokenizer_name=EN)
         sb.add_text_field(f"{name}_bg", tokenizer_name="whitespace")
-        sb.add_text_field(f"{name}_wd", tokenizer_name="whitespace", index_option="freq")
+        sb.add_text_field(f"{name}_wd", tokenizer_name=WORDS, index_option="freq")
     sb.add_text_field("suggest", tokenizer_name=CJK)
     for facet in (*STRING_FACETS, LANG_SETS):
         sb.add_text_field(facet, tokenizer_name="raw", fast=True, index_option="basic")
@@ -126,9 +130,7 @@ def to_tantivy(doc: dict[str, Any]) -> tantivy.Document:
             grams = han_bigrams(text)
             if grams:
                 out.add_text(f"{name}_bg", " ".join(grams))
-                words = han_words(text)
-                if words:
-                    out.add_text(f"{name}_wd", " ".join(words))
+                out.add_text(f"{name}_wd", text)
         for text in _texts(doc, name, "en"):
             out.add_text(f"{name}_en", text)
     for text in (doc["title_zh"], doc["title_en"], doc["title"]):
