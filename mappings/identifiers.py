@@ -22,6 +22,7 @@ _URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?cstr\.cn/", re.IGNORECASE)
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
 
+
 @dataclass(frozen=True, slots=True)
 class Cstr:
     """A parsed CSTR: ``CSTR:<agency>.<type>.<suffix>``."""
