@@ -41,6 +41,27 @@ OAI_DC = (
     "<dc:rights>CC BY 4.0</dc:rights>"
     "</oai_dc:dc>"
 )
+OAI_DATACITE = (
+    '<oai_datacite xmlns="http://schema.datacite.org/oai/oai-1.1/"><payload>'
+    '<resource xmlns="http://datacite.org/schema/kernel-4">'
+    '<identifier identifierType="DOI">10.12345/nbsdc.{n}</identifier>'
+    "<creators><creator><creatorName>李{n}</creatorName>"
+    "<affiliation>中国科学院</affiliation></creator></creators>"
+    '<titles><title xml:lang="zh">基础物理数据 {n}</title>'
+    '<title xml:lang="en">Basic physics data {n}</title></titles>'
+    "<publisher>国家基础学科公共科学数据中心</publisher><publicationYear>2023</publicationYear>"
+    '<subjects><subject xml:lang="zh">物理学</subject></subjects>'
+    '<dates><date dateType="Issued">2023-06-01</date></dates>'
+    '<resourceType resourceTypeGeneral="Dataset">Dataset</resourceType>'
+    '<alternateIdentifiers><alternateIdentifier alternateIdentifierType="CSTR">'
+    "16666.11.nbsdc.{n}</alternateIdentifier></alternateIdentifiers>"
+    '<rightsList><rights rightsURI="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0'
+    "</rights></rightsList>"
+    '<descriptions><description descriptionType="Abstract" xml:lang="zh">'
+    "观测数据 {n}，覆盖多个站点与年份。</description></descriptions>"
+    "</resource></payload></oai_datacite>"
+)
+"""An ``oai_datacite`` record of a basic-science dataset; ``{n}`` numbers it."""
 
 
 def dc_item(
