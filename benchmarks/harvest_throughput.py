@@ -1,161 +1,151 @@
-"""Harvest throughput: records/s of parse + map + evaluate + store, against a sickle-only baseline.
+"""Harvest cost: a whole ShareNet harvest against sickle fetching and parsing the same pages.
 
-Writes ``--pages`` ListRecords pages of ``--per-page`` records in oai_dc and in
-oai_datacite to a temporary directory, then, in the same process:
+Writes ``--records`` items with both ``oai_dc`` and ``oai_datacite`` metadata,
+serves them with the real pyoai provider (``sharenet.demo.oai_server``) in its
+own process on 127.0.0.1, ``--per-page`` records a page, and for each format, in
+this one process and run:
 
-1. baseline: sickle 0.7.0 parses each page and builds its ``Record`` objects;
-2. ShareNet: a full harvest of the same pages through the run engine (safe
-   parse, record split, mapping, rules, upsert, checkpoint per page) into a
-   temporary SQLite store (or ``--database-url``). The pages come from the local
-   files through an httpx transport, so no network time is counted.
+1. **sickle only**: sickle 0.7.0 with its own HTTP client lists every page and
+   builds its ``Record`` objects (parsing each record's metadata): the floor a
+   harvester cannot go below without doing less;
+2. **ShareNet**: exactly what ``sharenet harvest`` does (``run_harvest``): safe
+   parsing, mapping, rules, findings, scores, hashes, a checkpoint per page,
+   the run report, the platform's cross-record rules, then the index sync into
+   the embedded tantivy index, on a fresh SQLite store (and, with
+   ``--postgres-url``, on a fresh PostgreSQL database as well).
 
-    .venv/bin/python benchmarks/harvest_throughput.py [--pages 20] [--per-page 100]
+CPU is this process's user+system time (the server's is its own); the ratio
+is ShareNet's CPU over sickle's. The per-stage CPU comes from the run report's
+stage clock (``RunReport.stages``). Peak RSS is printed after each run.
+
+    .venv/bin/python benchmarks/harvest_throughput.py [--records 20000] [--per-page 500]
+        [--postgres-url postgresql+psycopg://user:pw@127.0.0.1/db] [--formats oai_dc]
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx
-from sickle.models import Record as SickleRecord
-from sickle.response import OAIResponse
+from sickle import Sickle
+from sqlalchemy import create_engine, text
 
-from harvester.http import make_client
-from harvester.runs import harvest
 from harvester.store import Database
-from harvester.store.sources import add_source
-from tests.harvester.oai_support import dc_item
-
-DATACITE = (
-    '<oai_datacite xmlns="http://schema.datacite.org/oai/oai-1.1/"><payload>'
-    '<resource xmlns="http://datacite.org/schema/kernel-4">'
-    '<identifier identifierType="DOI">10.12345/nbsdc.{n}</identifier>'
-    "<creators><creator><creatorName>李{n}</creatorName>"
-    "<affiliation>中国科学院</affiliation></creator></creators>"
-    '<titles><title xml:lang="zh">基础物理数据 {n}</title>'
-    '<title xml:lang="en">Basic physics data {n}</title></titles>'
-    "<publisher>国家基础学科公共科学数据中心</publisher><publicationYear>2023</publicationYear>"
-    '<subjects><subject xml:lang="zh">物理学</subject></subjects>'
-    '<dates><date dateType="Issued">2023-06-01</date></dates>'
-    '<resourceType resourceTypeGeneral="Dataset">Dataset</resourceType>'
-    '<alternateIdentifiers><alternateIdentifier alternateIdentifierType="CSTR">'
-    "16666.11.nbsdc.{n}</alternateIdentifier></alternateIdentifiers>"
-    '<rightsList><rights rightsURI="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0'
-    "</rights></rightsList>"
-    '<descriptions><description descriptionType="Abstract" xml:lang="zh">'
-    "观测数据 {n}，覆盖多个站点与年份。</description></descriptions>"
-    "</resource></payload></oai_datacite>"
-)
+from harvester.store.sources import add_source, upsert_platforms
+from sharenet.demo.oai_server import write_items
+from sharenet.pipeline import run_harvest
+from sharenet.settings import Settings
+from tests.harvester.oai_support import OAI_DATACITE, OaiServerProcess, dc_item
 
 
-def write_pages(directory: Path, prefix: str, pages: int, per_page: int) -> None:
-    for page in range(pages):
-        records = []
-        for i in range(per_page):
-            n = page * per_page + i
-            meta = (
-                dc_item(n, "")["metadata"]["oai_dc"] if prefix == "oai_dc" else DATACITE.format(n=n)
-            )
-            records.append(
-                f"<record><header><identifier>oai:bench:{n}</identifier>"
-                f"<datestamp>2024-01-01T00:00:00Z</datestamp></header>"
-                f"<metadata>{meta}</metadata></record>"
-            )
-        token = f"<resumptionToken>{page + 1}</resumptionToken>" if page + 1 < pages else ""
-        body = (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
-            "<responseDate>2026-01-01T00:00:00Z</responseDate>"
-            '<request verb="ListRecords">http://bench/oai</request>'
-            f"<ListRecords>{''.join(records)}{token}</ListRecords></OAI-PMH>"
-        )
-        (directory / f"{prefix}-{page}.xml").write_text(body, encoding="utf-8")
+def write_catalogue(path: Path, records: int) -> None:
+    """Items carrying both formats, so one server process serves both listings."""
+
+    def item(n: int) -> dict[str, object]:
+        base = dc_item(n, f"2024-01-01T{n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z")
+        base["metadata"] = {**base["metadata"], "oai_datacite": OAI_DATACITE.format(n=n)}  # type: ignore[dict-item]
+        return base
+
+    write_items(path, (item(n) for n in range(records)))
 
 
-IDENTIFY = (
-    b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
-    b"<responseDate>2026-01-01T00:00:00Z</responseDate><Identify>"
-    b"<granularity>YYYY-MM-DDThh:mm:ssZ</granularity></Identify></OAI-PMH>"
-)
+def cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
-def file_transport(directory: Path, prefix: str) -> httpx.MockTransport:
-    """Serves the written pages: the local-files stand-in for a platform."""
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        params = request.url.params
-        if params.get("verb") == "Identify":
-            return httpx.Response(200, content=IDENTIFY)
-        page = int(params.get("resumptionToken", "0"))
-        return httpx.Response(200, content=(directory / f"{prefix}-{page}.xml").read_bytes())
-
-    return httpx.MockTransport(answer)
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-class _FileResponse:
-    """What sickle's OAIResponse reads from a requests response: ``content`` and ``text``."""
+@dataclass
+class Cost:
+    records: int
+    cpu: float
+    wall: float
+    stages: dict[str, float]
 
-    def __init__(self, content: bytes) -> None:
-        self.content = content
-        self.text = content.decode("utf-8")
 
-
-def baseline(directory: Path, prefix: str) -> tuple[int, float]:
-    start = time.perf_counter()
+def sickle_only(url: str, prefix: str) -> Cost:
+    start_cpu, start = cpu(), time.perf_counter()
     count = 0
-    for path in sorted(directory.glob(f"{prefix}-*.xml")):
-        xml = OAIResponse(_FileResponse(path.read_bytes()), {}).xml
-        for element in xml.iterfind(".//{http://www.openarchives.org/OAI/2.0/}record"):
-            SickleRecord(element)
-            count += 1
-    return count, time.perf_counter() - start
+    for _record in Sickle(url, max_retries=0).ListRecords(metadataPrefix=prefix):
+        count += 1
+    return Cost(count, cpu() - start_cpu, time.perf_counter() - start, {})
 
 
-def sharenet(directory: Path, prefix: str, url: str) -> tuple[int, float]:
-    db = Database(url)
-    with db.session() as session:
+def sharenet(url: str, prefix: str, settings: Settings) -> Cost:
+    with Database(settings.store_url) as db, db.session() as session:
+        upsert_platforms(session, [{"id": "nbsdc", "agency_codes": ["16666", "11738"]}])
         add_source(
             session,
             prefix,
             platform="nbsdc",
             protocol="oai-pmh",
-            url="http://bench/oai",
+            url=url,
             config={"metadata_prefix": prefix},
         )
-    client = make_client(transport=file_transport(directory, prefix))
-    start = time.perf_counter()
-    report = harvest(db, prefix, client=client)
-    took = time.perf_counter() - start
-    client.close()
-    db.dispose()
+    start_cpu, start = cpu(), time.perf_counter()
+    report = run_harvest(settings, prefix, full=True)
+    took_cpu, took = cpu() - start_cpu, time.perf_counter() - start
     assert report.ok and report.counts.failed == 0, (report.error, report.errors[:3])
-    return report.counts.added, took
+    return Cost(report.counts.added, took_cpu, took, dict(report.stages))
+
+
+def fresh_postgres(url: str, name: str) -> str:
+    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{url.rsplit('/', 1)[0]}/{name}"
+
+
+def line(label: str, cost: Cost, floor: Cost | None = None) -> str:
+    rate = cost.records / cost.wall if cost.wall else 0.0
+    out = (
+        f"  {label:<22} {cost.records:>7} records  {cost.cpu:7.2f} CPU-s  {cost.wall:7.2f} s wall"
+        f"  {rate:8.0f} rec/s"
+    )
+    if floor is not None and floor.cpu:
+        out += f"  ratio {cost.cpu / floor.cpu:5.2f}"
+    return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", type=int, default=20)
-    parser.add_argument("--per-page", type=int, default=100)
-    parser.add_argument("--database-url", default=None)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--per-page", type=int, default=500)
+    parser.add_argument("--formats", default="oai_dc,oai_datacite")
+    parser.add_argument("--postgres-url", default=None, help="also harvest into PostgreSQL")
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        directory = Path(tmp)
-        url = opts.database_url or f"sqlite:///{directory / 'bench.db'}"
-        print(f"{opts.pages} pages x {opts.per_page} records per format; store {url.split(':')[0]}")
-        for prefix in ("oai_dc", "oai_datacite"):
-            write_pages(directory, prefix, opts.pages, opts.per_page)
-            n0, t0 = baseline(directory, prefix)
-            n1, t1 = sharenet(directory, prefix, url)
-            print(
-                f"{prefix:<13} sickle parse only: {n0 / t0:9.0f} records/s   "
-                f"parse+map+rules+store: {n1 / t1:7.0f} records/s   ({n1} records, {t1:.2f}s)"
-            )
+        root = Path(tmp)
+        items = root / "items.jsonl"
+        write_catalogue(items, opts.records)
+        print(f"{opts.records} records, {opts.per_page} a page, from a local pyoai server process")
+        with OaiServerProcess(items, batch_size=opts.per_page) as server:
+            for prefix in opts.formats.split(","):
+                print(prefix)
+                floor = sickle_only(server.url, prefix)
+                print(line("sickle fetch+parse", floor))
+                stores = {"sqlite": None}
+                if opts.postgres_url:
+                    stores["postgresql"] = fresh_postgres(opts.postgres_url, f"bench_{prefix}")
+                for store, url in stores.items():
+                    data = root / f"{store}-{prefix}"
+                    settings = Settings(data_dir=data, database_url=url)
+                    cost = sharenet(server.url, prefix, settings)
+                    print(line(f"sharenet ({store})", cost, floor))
+                    stages = "  ".join(f"{k} {v:.2f}" for k, v in cost.stages.items())
+                    print(f"    stages (CPU-s): {stages}   peak RSS {peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

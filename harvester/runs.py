@@ -22,8 +22,10 @@ The engine is generic over protocol adapters (:mod:`harvester.protocols`):
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -68,6 +70,11 @@ class RunOptions:
     trigger: str = "manual"
 
 
+STAGES = ("fetch", "map", "rules", "store", "index")
+"""Stages of a run's cost: fetch and parse pages, map items, judge records, write the store,
+and (by a page listener such as the index feed) index them."""
+
+
 @dataclass(slots=True)
 class RunReport:
     run_id: int
@@ -85,6 +92,8 @@ class RunReport:
     expected: int | None = None
     """Items the source says the listing holds, when it says (for progress)."""
     duration: float = 0.0
+    stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    """CPU seconds spent in each stage (:data:`STAGES`): where a run's cost goes."""
 
     @property
     def ok(self) -> bool:
@@ -97,6 +106,31 @@ class RunReport:
 
 
 Progress = Callable[[RunReport], None]
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    """What one committed page changed, for whoever follows the store (the index feed).
+
+    Every row the page changed carries ``changed_at``, so a follower that has
+    applied a page knows exactly which store changes it has seen.
+    """
+
+    source: str
+    changed_at: datetime
+    records: list[Record]
+    """Added or updated, live."""
+    gone: list[str]
+    """Ids of records the page tombstoned."""
+
+
+PageListener = Callable[[StoredPage, RunReport], None]
+
+
+def stage_time(report: RunReport, stage: str, since: float) -> float:
+    """Add this thread's CPU time since ``since`` to ``stage``; returns the new mark."""
+    now = time.thread_time()
+    report.stages[stage] += now - since
+    return now
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +152,11 @@ def harvest(
     client: httpx.Client | None = None,
     progress: Progress | None = None,
     options: RunOptions | None = None,
+    listener: PageListener | None = None,
 ) -> RunReport:
     """Harvest one source; the report says how it went (a failed run is not an exception).
+
+    ``listener`` is told of every page once it is committed (the index feed).
 
     Raises :class:`UnknownSource` for an unknown id, and :class:`HarvestError`
     when a live run of the same source is already going on.
@@ -151,7 +188,7 @@ def harvest(
     own_client = client is None
     http = client or make_client()
     try:
-        _run_pages(db, spec, codes, plan, report, http, progress, options)
+        _run_pages(db, spec, codes, plan, report, http, progress, options, listener)
         withdrawn = 0
         if plan.mode == "full":
             withdrawn = _withdraw(db, spec.id, pass_started, options)
@@ -218,6 +255,7 @@ def _run_pages(
     client: httpx.Client,
     progress: Progress | None,
     options: RunOptions,
+    listener: PageListener | None,
 ) -> None:
     adapter = load_adapter(spec, client)
     if plan.source_started_at is None:
@@ -227,8 +265,11 @@ def _run_pages(
     since = datetime.fromisoformat(plan.window_from) if plan.window_from else None
     mapping = MappingContext(source=spec.id, platform=spec.platform)
     rules = RuleContext(agency_codes=codes, freshness_days=options.freshness_days)
-    for page in adapter.pages(Window(since=since), dict(plan.checkpoint or {}) or None):
-        counts, errors = _store_page(db, report.run_id, page, mapping, rules)
+    pages = adapter.pages(Window(since=since), dict(plan.checkpoint or {}) or None)
+    for page in _prefetched(pages, report):
+        counts, errors, stored = _store_page(db, report, page, mapping, rules)
+        if listener is not None:
+            listener(stored, report)
         report.counts.add(counts)
         report.pages += 1
         room = MAX_REPORTED_ERRORS - len(report.errors)
@@ -238,9 +279,57 @@ def _run_pages(
             progress(report)
 
 
+def _prefetched(pages: Iterator[FetchedPage], report: RunReport) -> Iterator[FetchedPage]:
+    """The adapter's pages, the next one fetched and parsed while this one is processed.
+
+    Fetching is mostly waiting on the source and parsing (lxml) runs without the
+    GIL, so the two overlap. One page ahead at most: memory stays one page, and
+    a checkpoint is still stored only after its page is.
+    """
+    ahead: queue.Queue[tuple[FetchedPage | None, BaseException | None]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def offer(item: tuple[FetchedPage | None, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False  # the run has stopped listening
+
+    def fetch() -> None:
+        mark = time.thread_time()
+        try:
+            for page in pages:
+                stage_time(report, "fetch", mark)
+                if not offer((page, None)):
+                    return
+                mark = time.thread_time()
+            offer((None, None))
+        except BaseException as exc:  # handed to the run, which decides what it means
+            offer((None, exc))
+
+    thread = threading.Thread(target=fetch, name=f"fetch-{report.source}", daemon=True)
+    thread.start()
+    try:
+        while True:
+            page, error = ahead.get()
+            if error is not None:
+                raise error
+            if page is None:
+                return
+            yield page
+    finally:
+        stop.set()
+        # A fetch still waiting on the source is left to its timeout (the thread is a
+        # daemon and its page is never stored); a finished listing joins at once.
+        thread.join(timeout=1.0)
+
+
 def _store_page(
-    db: Database, run_id: int, page: FetchedPage, mapping: MappingContext, rules: RuleContext
-) -> tuple[Counts, list[tuple[str, str]]]:
+    db: Database, report: RunReport, page: FetchedPage, mapping: MappingContext, rules: RuleContext
+) -> tuple[Counts, list[tuple[str, str]], StoredPage]:
     """Every record of the page, its errors and the checkpoint: one transaction.
 
     Mapping and rules run first, outside the transaction (they need no store);
@@ -251,42 +340,56 @@ def _store_page(
     counts = Counts(failed=len(page.errors))
     errors = list(page.errors)
     now = utcnow()
-    items: list[Incoming | SourcePayload] = []
+    mark = time.thread_time()
+    mapped: list[tuple[SourcePayload, Record | None]] = []
     for payload in page.items:
         try:
-            items.append(payload if payload.deleted else _prepare(payload, mapping, rules))
+            mapped.append((payload, None if payload.deleted else map_payload(payload, mapping)))
         except ShareNetError as exc:
             errors.append((payload.source_identifier, exc.message))
             counts.failed += 1
+    mark = stage_time(report, "map", mark)
+    items = [_judged(payload, record, rules) for payload, record in mapped]
+    mark = stage_time(report, "rules", mark)
+    stored = StoredPage(source=mapping.source, changed_at=now, records=[], gone=[])
     with db.session() as session:
-        for outcome in _apply(session, items, mapping, now):
+        for item, outcome in _apply(session, items, mapping, now):
             name = outcome.value
             setattr(counts, name, getattr(counts, name) + 1)
-        store_runs.save_page(session, run_id, counts, page.checkpoint, errors)
-    return counts, errors
+            if isinstance(item, Incoming):
+                if outcome is not Outcome.UNCHANGED:
+                    stored.records.append(item.record)
+            elif outcome is Outcome.DELETED:
+                stored.gone.append(record_id(mapping.source, item.source_identifier))
+        store_runs.save_page(session, report.run_id, counts, page.checkpoint, errors)
+    stage_time(report, "store", mark)
+    return counts, errors, stored
 
 
-def _prepare(payload: SourcePayload, mapping: MappingContext, rules: RuleContext) -> Incoming:
-    record = map_payload(payload, mapping)
+def _judged(
+    payload: SourcePayload, record: Record | None, rules: RuleContext
+) -> Incoming | SourcePayload:
+    if record is None:
+        return payload  # a deleted header
     evaluation = evaluate(record, rules)
     return Incoming(record, payload.raw, payload.format, evaluation.findings, evaluation.score)
 
 
 def _apply(
     session: Session,
-    items: list[Incoming | SourcePayload],
+    items: Iterable[Incoming | SourcePayload],
     mapping: MappingContext,
     now: datetime,
-) -> Iterator[Outcome]:
+) -> Iterator[tuple[Incoming | SourcePayload, Outcome]]:
     batch: list[Incoming] = []
     for item in items:
         if isinstance(item, Incoming):
             batch.append(item)
             continue
-        yield from upsert_records(session, batch, now=now)
+        yield from zip(batch, upsert_records(session, batch, now=now), strict=True)
         batch = []
-        yield _delete(session, item, mapping, now)
-    yield from upsert_records(session, batch, now=now)
+        yield item, _delete(session, item, mapping, now)
+    yield from zip(batch, upsert_records(session, batch, now=now), strict=True)
 
 
 def _delete(

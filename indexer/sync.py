@@ -5,24 +5,51 @@ withdrawal; the sync remembers the last ``(changed_at, id)`` it has applied, in
 a small JSON file, and after each harvest reads only what changed since. The
 cursor is saved after every committed batch, so an interrupted sync resumes
 where it stopped; re-applying a batch is harmless (index and delete are idempotent).
+
+A harvest does not make the sync read back what it has just written: the
+:class:`IndexFeed` indexes each committed page's records as the run goes, and
+the sync after the run skips the store changes the feed applied -- all rows
+of that source stamped within the run's fed pages, since one source has one
+run at a time -- and reads only what else changed (another source's run, the
+run's withdrawals, a page the engine refused).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import Text, and_, cast, not_, select, tuple_
+
+from harvester.runs import RunReport, StoredPage
 from harvester.store import Database
-from harvester.store.records import StoredRecord, iter_records
+from harvester.store.models import RecordRow
 from indexer.base import SearchBackend
+from indexer.errors import SearchError
 from mappings.record import Record
 
-BATCH = 500
+log = logging.getLogger(__name__)
+
+BATCH = 1000
+"""Records read from the store per query."""
+FEED_BATCH = 10_000
+"""Records the feed collects before one index commit (a commit per page would cost more)."""
 Cursor = tuple[datetime, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """Store changes already applied to the index: ``source``'s rows stamped in [first, last]."""
+
+    source: str
+    first: datetime
+    last: datetime
 
 
 @dataclass(slots=True)
@@ -30,6 +57,15 @@ class SyncReport:
     indexed: int = 0
     deleted: int = 0
     cursor: Cursor | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One store row as the index needs it: the record, or only its id when it is gone."""
+
+    cursor: Cursor
+    id: str
+    record: Record | None
 
 
 def load_cursor(path: Path) -> Cursor | None:
@@ -52,26 +88,83 @@ def save_cursor(path: Path, cursor: Cursor) -> None:
     os.replace(temp, path)
 
 
-def sync_changes(db: Database, backend: SearchBackend, cursor_path: Path) -> SyncReport:
+def changes(
+    db: Database, *, after: Cursor | None = None, skip: Skip | None = None, batch: int = BATCH
+) -> Iterator[list[Change]]:
+    """Store rows in ``(changed_at, id)`` order, in batches, as the index needs them.
+
+    Only the columns the index reads, the record's JSON validated straight from
+    its text (no findings, no ORM objects): reading back is the cost of a rebuild.
+    """
+    cursor = after
+    gone = RecordRow.deleted | RecordRow.withdrawn
+    columns = (RecordRow.changed_at, RecordRow.id, gone, cast(RecordRow.data, Text))
+    while True:
+        query = select(*columns).order_by(RecordRow.changed_at, RecordRow.id).limit(batch)
+        if cursor is not None:
+            query = query.where(tuple_(RecordRow.changed_at, RecordRow.id) > tuple_(*cursor))
+        if skip is not None:
+            query = query.where(
+                not_(
+                    and_(
+                        RecordRow.source == skip.source,
+                        RecordRow.changed_at.between(skip.first, skip.last),
+                    )
+                )
+            )
+        with db.session() as session:
+            rows = session.execute(query).all()
+        if not rows:
+            return
+        yield [
+            Change((at, rid), rid, None if dead else Record.model_validate_json(data))
+            for at, rid, dead, data in rows
+        ]
+        cursor = (rows[-1][0], rows[-1][1])
+
+
+def _last_change(db: Database) -> Cursor | None:
+    with db.session() as session:
+        row = session.execute(
+            select(RecordRow.changed_at, RecordRow.id)
+            .order_by(RecordRow.changed_at.desc(), RecordRow.id.desc())
+            .limit(1)
+        ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def sync_changes(
+    db: Database,
+    backend: SearchBackend,
+    cursor_path: Path,
+    *,
+    skip: Skip | None = None,
+    index_was_empty: bool | None = None,
+) -> SyncReport:
     """Index records changed since the cursor, delete tombstoned and withdrawn ones.
 
     An empty index ignores the cursor: a fresh or lost index is filled from the
-    whole store instead of waiting for every record to change again.
+    whole store instead of waiting for every record to change again (a feed
+    tells, by ``index_was_empty``, whether the index was empty before it began).
+    Changes in ``skip`` were applied already; the cursor still moves past them.
     """
     report = SyncReport()
-    cursor = load_cursor(cursor_path) if backend.count() else None
-    with db.session() as session:
-        rows = iter_records(session, include_deleted=True, changed_after=cursor, batch_size=BATCH)
-        for batch in _batches(rows):
-            live = [s.record for s in batch if not _gone(s)]
-            gone = [s.record.id for s in batch if _gone(s)]
-            if live:
-                report.indexed += backend.index(live)
-            if gone:
-                report.deleted += backend.delete(gone)
-            last = batch[-1]
-            report.cursor = (last.changed_at, last.record.id)
-            save_cursor(cursor_path, report.cursor)
+    empty = backend.count() == 0 if index_was_empty is None else index_was_empty
+    cursor = None if empty else load_cursor(cursor_path)
+    final = _last_change(db) if skip is not None else None
+    for batch in changes(db, after=cursor, skip=skip):
+        live = [c.record for c in batch if c.record is not None]
+        gone = [c.id for c in batch if c.record is None]
+        if live:
+            report.indexed += backend.index(live)
+        if gone:
+            report.deleted += backend.delete(gone)
+        report.cursor = batch[-1].cursor
+        save_cursor(cursor_path, report.cursor)
+    if final is not None and all(c is None or final > c for c in (report.cursor, cursor)):
+        # Everything up to ``final`` is applied or was fed: the cursor moves past the fed rows.
+        report.cursor = final
+        save_cursor(cursor_path, final)
     return report
 
 
@@ -80,11 +173,9 @@ def rebuild(db: Database, backend: SearchBackend, cursor_path: Path | None = Non
     seen: list[Cursor] = []
 
     def live() -> Iterator[Record]:
-        with db.session() as session:
-            for stored in iter_records(session, include_deleted=True, batch_size=BATCH):
-                seen[:] = [(stored.changed_at, stored.record.id)]
-                if not _gone(stored):
-                    yield stored.record
+        for batch in changes(db):
+            seen[:] = [batch[-1].cursor]
+            yield from (c.record for c in batch if c.record is not None)
 
     written = backend.rebuild(live())
     if cursor_path is not None and seen:
@@ -92,16 +183,75 @@ def rebuild(db: Database, backend: SearchBackend, cursor_path: Path | None = Non
     return written
 
 
-def _gone(stored: StoredRecord) -> bool:
-    return stored.record.deleted or stored.withdrawn
+@dataclass(slots=True)
+class IndexFeed:
+    """A harvest's page listener: index each committed page's records, commit in batches.
 
+    It never fails the harvest: if the engine refuses a batch, the feed stops
+    and :meth:`finish`'s sync reads those pages back from the store instead.
+    """
 
-def _batches(rows: Iterator[StoredRecord]) -> Iterator[list[StoredRecord]]:
-    batch: list[StoredRecord] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    backend: SearchBackend
+    cursor_path: Path
+    batch: int = FEED_BATCH
+    index_was_empty: bool = False
+    _records: list[Record] = field(default_factory=list)
+    _gone: list[str] = field(default_factory=list)
+    _pending: Skip | None = None
+    _applied: Skip | None = None
+    _broken: bool = False
+    _report: RunReport | None = None
+
+    @classmethod
+    def open(cls, backend: SearchBackend, cursor_path: Path) -> IndexFeed:
+        return cls(backend, cursor_path, index_was_empty=backend.count() == 0)
+
+    def __call__(self, page: StoredPage, report: RunReport) -> None:
+        if self._broken:
+            return
+        self._report = report
+        pending = self._pending
+        first = pending.first if pending is not None else page.changed_at
+        self._pending = Skip(page.source, first, page.changed_at)
+        self._records.extend(page.records)
+        self._gone.extend(page.gone)
+        if len(self._records) + len(self._gone) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit what was collected; the fed span grows only by what the engine took."""
+        if self._pending is None or self._broken:
+            return
+        mark = time.thread_time()
+        try:
+            if self._records:
+                self.backend.index(self._records)
+            if self._gone:
+                self.backend.delete(self._gone)
+        except SearchError as exc:
+            log.warning("index feed stopped (the sync after the run catches up): %s", exc)
+            self._broken = True
+            return
+        finally:
+            self._records, self._gone = [], []
+            if self._report is not None:
+                self._report.stages["index"] += time.thread_time() - mark
+        applied, pending = self._applied, self._pending
+        first = applied.first if applied is not None else pending.first
+        self._applied, self._pending = Skip(pending.source, first, pending.last), None
+
+    def finish(self, db: Database) -> SyncReport:
+        """Flush, then sync what the feed did not apply (and move the cursor past what it did)."""
+        self.flush()
+        mark = time.thread_time()
+        try:
+            return sync_changes(
+                db,
+                self.backend,
+                self.cursor_path,
+                skip=self._applied,
+                index_was_empty=self.index_was_empty,
+            )
+        finally:
+            if self._report is not None:
+                self._report.stages["index"] += time.thread_time() - mark

@@ -20,7 +20,6 @@ Every query is built here as tantivy query objects from the words and phrases of
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
@@ -37,6 +36,7 @@ from indexer.analysis import (
     mark_html,
 )
 from indexer.base import FACETS, Filters
+from mappings import jsontext
 
 CJK = "sharenet_cjk"
 EN = "sharenet_en"
@@ -121,7 +121,7 @@ def to_tantivy(doc: dict[str, Any]) -> tantivy.Document:
     """The engine's document for one neutral document (see :mod:`indexer.document`)."""
     out = tantivy.Document()
     out.add_text("id", doc["id"])
-    out.add_bytes("doc", json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+    out.add_bytes("doc", jsontext.dumps_bytes(doc))
     for key in doc["identifiers"]:
         out.add_text("ids", key)
     for name in TEXT_WEIGHTS:
@@ -164,7 +164,7 @@ def _texts(doc: dict[str, Any], name: str, lang: str) -> list[str]:
 
 
 def from_tantivy(stored: tantivy.Document) -> dict[str, Any]:
-    value: dict[str, Any] = json.loads(bytes(stored.get_first("doc") or b"{}"))
+    value: dict[str, Any] = jsontext.loads(bytes(stored.get_first("doc") or b"{}"))
     return value
 
 

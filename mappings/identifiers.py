@@ -9,6 +9,7 @@ malformed one so operators can fix it at the source.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -39,8 +40,13 @@ class Cstr:
         return CSTR_RESOLVER + str(self)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_cstr(value: str) -> Cstr:
-    """Parse any accepted spelling of a CSTR, raising :class:`IdentifierError` with the reason."""
+    """Parse any accepted spelling of a CSTR, raising :class:`IdentifierError` with the reason.
+
+    Cached: the rules ask about a record's CSTR several times (well-formed, agency,
+    type, uniqueness) and a :class:`Cstr` is immutable.
+    """
     text = value.strip()
     if not text:
         raise IdentifierError("CSTR is empty")

@@ -13,12 +13,13 @@ that re-harvesting the same resource always lands on the same row.
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from mappings.jsontext import canonical
 
 LangText = dict[str, str]
 """Text by language tag, e.g. ``{"zh": "土壤数据集", "en": "Soil dataset"}``."""
@@ -214,8 +215,7 @@ def dumped_content_hash(data: dict[str, Any]) -> str:
     The store needs the JSON dump anyway; hashing it spares a second dump per record.
     """
     kept = {k: v for k, v in data.items() if k not in _VOLATILE}
-    blob = json.dumps(kept, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical(kept)).hexdigest()
 
 
 class SourcePayload(_Model):
@@ -232,3 +232,18 @@ class SourcePayload(_Model):
     """Mapping name: ``oai_dc``, ``datacite``, ``dcat``, ``json:<config>`` …"""
     raw: str = ""
     sets: list[str] = Field(default_factory=list)
+    _element: Any = PrivateAttr(default=None)
+
+    def with_element(self, element: Any) -> SourcePayload:
+        """Keep the already parsed ``raw`` (an lxml element of its page) for the mapping.
+
+        An adapter that parsed the whole page hands each record's element on, so
+        a harvest parses every page once; a payload read back from the store has
+        none and is parsed from ``raw``.
+        """
+        self._element = element
+        return self
+
+    @property
+    def element(self) -> Any:
+        return self._element

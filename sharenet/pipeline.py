@@ -12,7 +12,7 @@ from harvester.http import HttpOptions, make_client
 from harvester.runs import Progress, RunOptions, RunReport, harvest
 from harvester.store import Database
 from indexer.errors import SearchError
-from indexer.sync import SyncReport, sync_changes
+from indexer.sync import IndexFeed, SyncReport, sync_changes
 from sharenet.context import index_cursor_path, open_backend, open_database
 from sharenet.settings import Settings
 
@@ -43,30 +43,46 @@ def run_harvest(
     progress: Progress | None = None,
     trigger: str = "manual",
 ) -> RunReport:
-    """Harvest one source into the store; the report tells how it went."""
-    db = open_database(settings)
-    try:
-        with make_client(http_options(settings)) as client:
-            report = harvest(
-                db,
-                source_id,
-                full=full,
-                client=client,
-                progress=progress,
-                options=run_options(settings, trigger=trigger),
-            )
-        sync_index(settings, db)
+    """Harvest one source into the store and the index; the report tells how it went.
+
+    The index is fed from the pages as they are stored (:class:`IndexFeed`), then
+    synced for whatever else changed. A search engine that is down never fails
+    the harvest: the store keeps the changes and the cursor keeps its place, so
+    the next sync catches up.
+    """
+    with open_database(settings) as db:
+        feed = _open_feed(settings)
+        try:
+            with make_client(http_options(settings)) as client:
+                report = harvest(
+                    db,
+                    source_id,
+                    full=full,
+                    client=client,
+                    progress=progress,
+                    options=run_options(settings, trigger=trigger),
+                    listener=feed,
+                )
+            if feed is not None:
+                feed.finish(db)
+        except SearchError as exc:
+            log.warning("search index not updated after harvest (next sync catches up): %s", exc)
+        finally:
+            if feed is not None:
+                feed.backend.close()
         return report
-    finally:
-        db.dispose()
+
+
+def _open_feed(settings: Settings) -> IndexFeed | None:
+    try:
+        return IndexFeed.open(open_backend(settings), index_cursor_path(settings))
+    except SearchError as exc:
+        log.warning("search index not reachable; the store is harvested alone: %s", exc)
+        return None
 
 
 def sync_index(settings: Settings, db: Database) -> SyncReport | None:
-    """Re-index what the harvest changed or deleted.
-
-    A search engine that is down never fails the harvest: the store keeps the
-    changes and the cursor keeps its place, so the next sync catches up.
-    """
+    """Re-index what changed in the store since the last sync (see :func:`run_harvest`)."""
     try:
         backend = open_backend(settings)
         try:
@@ -74,5 +90,5 @@ def sync_index(settings: Settings, db: Database) -> SyncReport | None:
         finally:
             backend.close()
     except SearchError as exc:
-        log.warning("search index not updated after harvest (next sync catches up): %s", exc)
+        log.warning("search index not updated (next sync catches up): %s", exc)
         return None

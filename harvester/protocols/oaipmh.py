@@ -251,7 +251,7 @@ class OaiPmhAdapter(Adapter):
             format=self.format,
             raw=etree.tostring(element, encoding="unicode", with_tail=False),
             sets=sets,
-        )
+        ).with_element(element)
 
 
 class _RecordError(Exception):

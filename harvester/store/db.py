@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from harvester.errors import StoreError
+from mappings import jsontext
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -43,7 +44,13 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     try:
-        engine = create_engine(url, future=True, pool_pre_ping=True)
+        engine = create_engine(
+            url,
+            future=True,
+            pool_pre_ping=True,
+            json_serializer=jsontext.dumps,
+            json_deserializer=jsontext.loads,
+        )
     except Exception as exc:  # bad URL, missing driver
         raise StoreError(f"cannot open store {redact(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":

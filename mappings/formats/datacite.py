@@ -33,7 +33,7 @@ from mappings.formats.common import (
     read_oai_header,
 )
 from mappings.formats.labelled import read_labelled
-from mappings.formats.xml_safe import parse_xml
+from mappings.formats.xml_safe import payload_xml
 from mappings.lang import normalise_lang, put_term, put_text
 from mappings.record import (
     Agent,
@@ -62,7 +62,7 @@ _SIZE = re.compile(r"^\s*([\d.,]+)\s*([KMGTP]?i?B|bytes?)?\s*$", re.I)
 
 def map_datacite(payload: SourcePayload, context: MappingContext) -> Record:
     """Map a DataCite kernel 3/4 ``resource``, bare or wrapped (oai_datacite, OAI record)."""
-    root = parse_xml(payload.raw, f"{payload.source_identifier}: DataCite payload")
+    root = payload_xml(payload, f"{payload.source_identifier}: DataCite payload")
     resource = find_resource(root)
     if resource is None:
         raise MappingError(

@@ -22,7 +22,7 @@ from mappings.formats.common import (
     read_oai_header,
 )
 from mappings.formats.labelled import read_labelled
-from mappings.formats.xml_safe import parse_xml
+from mappings.formats.xml_safe import payload_xml
 from mappings.lang import normalise_lang, put_term, put_text
 from mappings.record import Agent, Distribution, Record, ResourceKind, SourcePayload
 from mappings.vocabularies import (
@@ -41,7 +41,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 def map_oai_dc(payload: SourcePayload, context: MappingContext) -> Record:
     """Map an ``<oai_dc:dc>`` element, or a whole OAI ``<record>`` holding one."""
-    root = parse_xml(payload.raw, f"{payload.source_identifier}: oai_dc payload")
+    root = payload_xml(payload, f"{payload.source_identifier}: oai_dc payload")
     dc = _find_dc(root)
     if dc is None:
         raise MappingError(

@@ -13,6 +13,7 @@ from typing import Any, cast
 from lxml import etree
 
 from mappings.errors import MappingError
+from mappings.record import SourcePayload
 
 
 def _parser() -> etree.XMLParser:
@@ -25,6 +26,12 @@ def _parser() -> etree.XMLParser:
         remove_comments=True,
         remove_pis=True,
     )
+
+
+def payload_xml(payload: SourcePayload, what: str) -> etree._Element:
+    """The element its adapter parsed (safely, with its page), else ``raw`` parsed."""
+    element: etree._Element | None = payload.element
+    return element if element is not None else parse_xml(payload.raw, what)
 
 
 def parse_xml(text: str | bytes, what: str = "XML") -> etree._Element:

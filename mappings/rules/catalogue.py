@@ -59,8 +59,12 @@ class Rule:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def finding(self, detail: str | None = None) -> Finding:
-        """The finding this rule gives a record that breaks it."""
-        return Finding(
+        """The finding this rule gives a record that breaks it.
+
+        Built without validation: every value comes from the rules file, checked
+        when it was loaded, and a harvest makes several findings per record.
+        """
+        return Finding.model_construct(
             rule=self.id,
             level=self.level,
             message_zh=self.message_zh,
