@@ -29,7 +29,7 @@ from datetime import date
 from typing import IO, Any
 
 from pydantic import ValidationError
-from sqlalchemy import and_, delete, distinct, func, select, update
+from sqlalchemy import Text, and_, cast, delete, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from harvester.store.linkcheck_models import LinkCheckRow
@@ -263,7 +263,7 @@ def reevaluate(
         )
         after = ""
         while rows := session.execute(
-            select(RecordRow.id, RecordRow.data, RecordRow.quality_score)
+            select(RecordRow.id, cast(RecordRow.data, Text), RecordRow.quality_score)
             .where(_live_filter(plat), RecordRow.id > after)
             .order_by(RecordRow.id)
             .limit(batch_size)
@@ -307,7 +307,7 @@ def _reevaluate_batch(
     findings: list[dict[str, Any]] = []
     for rid, data, score in rows:
         try:
-            record = Record.model_validate(data)
+            record = Record.model_validate_json(data)  # straight from the stored text
         except ValidationError as exc:
             log.warning("record %s no longer validates, findings kept: %s", rid, exc)
             out.skipped += 1

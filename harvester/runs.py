@@ -107,6 +107,7 @@ class RunReport:
 
 Progress = Callable[[RunReport], None]
 
+
 @dataclass(frozen=True, slots=True)
 class StoredPage:
     """What one committed page changed, for whoever follows the store (the index feed).

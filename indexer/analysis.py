@@ -14,6 +14,7 @@ characters carry the word-level statistics that make ranking sensible.
 from __future__ import annotations
 
 import html
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -95,7 +96,7 @@ def han_bigrams(text: str) -> list[str]:
         if len(run) == 1:
             grams.append(run)
         else:
-            grams.extend(run[i : i + 2] for i in range(len(run) - 1))
+            grams.extend(map(operator.add, run[:-1], run[1:]))
     return grams
 
 

@@ -134,7 +134,7 @@ def _block_text(element: etree._Element) -> str:
 
 
 def _joined(element: etree._Element) -> str:
-    return "".join(str(part) for part in element.itertext())
+    return "".join(map(str, element.itertext()))
 
 
 def _read_titles(record: Record, dc: _Reader, resource: etree._Element) -> None:

@@ -10,7 +10,7 @@ raise on bad data (the engine still guards them).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -29,7 +29,7 @@ class Fail:
     detail: str | None = None
 
 
-Params = dict[str, Any]
+Params = Mapping[str, Any]
 Check = Callable[[Record, Params, "RuleContext"], Fail | None]
 Applies = Callable[[Record, "RuleContext"], bool]
 

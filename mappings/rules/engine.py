@@ -63,20 +63,33 @@ def combine(
     return round(100 * value, 1)
 
 
+_PLANS: dict[int, tuple[RuleSet, tuple[tuple[Rule, Registered], ...]]] = {}
+
+
+def _plan(rules: RuleSet) -> tuple[tuple[Rule, Registered], ...]:
+    """The record-scope rules that have a check, each with it: worked out once per rule set,
+    not once per record (a harvest judges every record with the same few rule sets)."""
+    known = _PLANS.get(id(rules))
+    if known is not None and known[0] is rules:
+        return known[1]
+    plan = tuple(
+        (rule, CHECKS[rule.id]) for rule in rules.of_scope(Scope.RECORD) if rule.id in CHECKS
+    )  # a rule without a check is skipped; the rule-registry test catches it
+    _PLANS[id(rules)] = (rules, plan)
+    return plan
+
+
 def evaluate(record: Record, context: RuleContext) -> Evaluation:
     """Findings and quality score of one record; never raises on a bad record."""
     rules = context.rules or default_rules()
     out = Evaluation()
     earned: dict[Dimension, float] = defaultdict(float)
     possible: dict[Dimension, float] = defaultdict(float)
-    for rule in rules.of_scope(Scope.RECORD):
-        registered = CHECKS.get(rule.id)
-        if registered is None:
-            continue  # a rule without a check; the rule-registry test catches it
+    for rule, registered in _plan(rules):
         try:
             if not _applies(rule, registered, record, context):
                 continue
-            failed = registered.check(record, dict(rule.params), context)
+            failed = registered.check(record, rule.params, context)
         except Exception:  # a bug in one check must not cost the record its other findings
             log.exception("rule %s failed on record %s", rule.id, record.id)
             continue

@@ -1,0 +1,72 @@
+"""Passes over the whole store: ``sharenet rules reevaluate`` and ``sharenet index rebuild``.
+
+Builds a store of ``--records`` generated records with their findings and scores
+(the generator of ``benchmarks/compliance_report.py``, judged as of 2026-03-01),
+then times, in this process:
+
+1. ``rules reevaluate`` of every platform as of today (the daily upkeep; the
+   freshness rule changes the findings of part of the records), and again with
+   nothing left to change;
+2. ``index rebuild`` of the embedded tantivy index from the store.
+
+    .venv/bin/python benchmarks/store_passes.py [--records 100000] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.compliance_report import build
+from harvester.compliance import reevaluate
+from harvester.store import Database
+from indexer.sync import rebuild
+from indexer.tantivy_ import TantivyBackend
+
+
+def timed(label: str, count: int, fn: Any) -> Any:
+    start_cpu, start = time.process_time(), time.perf_counter()
+    value = fn()
+    wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{label:<40} {wall:7.2f} s wall {cpu:7.2f} CPU-s  {count / wall:9,.0f} records/s"
+        f"  peak RSS {rss:.0f} MB"
+    )
+    return value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        with Database(url) as db:
+            print(f"store: {db.engine.dialect.name}, {args.records} records")
+            build(db, args.records)
+
+            def judge() -> Any:
+                with db.session() as session:
+                    return reevaluate(session)
+
+            result = timed("rules reevaluate (a day later)", args.records, judge)
+            print(f"    {result.evaluated} evaluated, {result.changed} changed")
+            result = timed("rules reevaluate (nothing changed)", args.records, judge)
+            print(f"    {result.evaluated} evaluated, {result.changed} changed")
+            backend = TantivyBackend(Path(tmp) / "index")
+            written = timed("index rebuild", args.records, lambda: rebuild(db, backend))
+            print(f"    {written} documents")
+            backend.close()
+
+
+if __name__ == "__main__":
+    main()
