@@ -35,7 +35,7 @@ from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import jmespath
-from jmespath.exceptions import JMESPathError
+from jmespath.exceptions import IncompleteExpressionError, JMESPathError, ParseError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -61,8 +61,19 @@ def _jmespath(expression: str) -> str:
     try:
         jmespath.compile(expression)
     except JMESPathError as exc:
-        raise ValueError(f"invalid JMESPath expression {expression!r}: {exc}") from exc
+        raise ValueError(
+            f"invalid JMESPath expression {expression!r}: {_jmespath_reason(exc)}"
+        ) from exc
     return expression
+
+
+def _jmespath_reason(exc: JMESPathError) -> str:
+    """The parser's complaint on one line (its own message draws a caret under the text)."""
+    if isinstance(exc, IncompleteExpressionError):
+        return "it ends too early"
+    if isinstance(exc, ParseError):
+        return f"{exc.msg} at character {exc.lex_position}"
+    return " ".join(str(exc).split())
 
 
 def _zone(name: str) -> str:
@@ -405,11 +416,12 @@ def read_config(name_or_path: str | Path, dirs: Sequence[Path] = ()) -> AdapterF
     """
     path = config_path(name_or_path, dirs)
     if not path.is_file():
+        if is_path(name_or_path):
+            raise MappingConfigError(f"{path}: no such JSON platform configuration file")
         searched = ", ".join(str(d) for d in (*dirs, PLATFORMS_DIR))
-        where = "" if is_path(name_or_path) else f" (searched {searched})"
         raise MappingConfigError(
-            f"{path}: no such JSON platform configuration{where}; "
-            f"known: {', '.join(known_configs(dirs))}"
+            f"no such JSON platform configuration {str(name_or_path)!r}: no {path.name} in "
+            f"{searched}; known: {', '.join(known_configs(dirs))}"
         )
     try:
         text = path.read_text("utf-8")
