@@ -499,8 +499,8 @@ def map_json(payload: SourcePayload, context: MappingContext) -> Record:
         found = _VERSIONS.get(version)
         if found is None:
             raise MappingError(
-                f"{payload.source_identifier}: configuration {named} is not loaded: "
-                "its content comes from the file it was harvested with or from the store"
+                f"{payload.source_identifier}: configuration {payload.format} is not loaded: "
+                "it is read from the file an item is harvested with, or from the store's copy"
             )
         config = found
     else:
