@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 
 
 def validate_source(fields: Mapping[str, Any], adapter_dirs: Sequence[Path] = ()) -> None:
-    """A source's protocol must have an adapter and its schedule must parse; a JSON
-    source's configuration file must be there and valid (looked up in ``adapter_dirs``)."""
+    """A source's protocol must have an adapter and its schedule must parse; an enabled
+    JSON source's configuration file must be there and valid (looked up in
+    ``adapter_dirs``). A disabled one is not checked: disabling is what an admin does
+    to a source whose file went away."""
     adapter_path(str(fields.get("protocol", "")))
     schedule = fields.get("schedule")
     if schedule:
@@ -40,7 +42,7 @@ def validate_source(fields: Mapping[str, Any], adapter_dirs: Sequence[Path] = ()
     config = fields.get("config", {})
     if not isinstance(config, Mapping):
         raise ConfigError("a source's config must be a JSON object")
-    if fields.get("protocol") == "json":
+    if fields.get("protocol") == "json" and fields.get("enabled", True):
         _validate_json_config(str(config.get("config") or ""), adapter_dirs)
 
 

@@ -224,7 +224,7 @@ Rules = FieldRule | list[FieldRule]
 
 
 class PlatformConfig(_Strict):
-    """One platform's JSON harvest and mapping configuration (a file in mappings/platforms/)."""
+    """One platform's JSON harvest and mapping configuration: one file, shipped or local."""
 
     name: str = Field(pattern=r"^[a-z0-9_-]{1,40}$")
     """At most 40 characters, so ``json:<name>@<version>`` fits the store's format column."""
@@ -452,17 +452,13 @@ def parse_config(text: str, origin: str, *, default_name: str | None = None) -> 
     return loaded
 
 
+@cache
 def load_config(name_or_path: str) -> PlatformConfig:
     """A shipped configuration by name, or a file by path, read once per process.
 
     For tests and payloads named ``json:<name>`` without a version (stored
     before versions existed); harvests use :func:`read_config`.
     """
-    return _load_once(name_or_path)
-
-
-@cache
-def _load_once(name_or_path: str) -> PlatformConfig:
     return read_config(name_or_path).config
 
 

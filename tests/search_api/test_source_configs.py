@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from mappings.formats.jsonspec import config_path
 from tests.search_api.conftest import Api
 from tests.search_api.test_hostile_input import assert_error_shape
 
@@ -50,3 +51,18 @@ def test_a_shipped_configuration_by_name_is_accepted(api: Api) -> None:
         "/api/sources/cgris-json", json={"config": {"config": "nowhere"}}, headers=api.auth("admin")
     )
     assert edit.status_code == 400, edit.text
+
+
+def test_a_source_whose_file_went_away_can_still_be_disabled(api: Api, tmp_path: Path) -> None:
+    path = tmp_path / "sdb.json"
+    path.write_text(config_path("sciencedb").read_text("utf-8"), "utf-8")
+    body = {**JSON_SOURCE, "config": {"config": str(path)}}
+    admin = api.auth("admin")
+    assert api.client.post("/api/sources", json=body, headers=admin).status_code == 201
+    path.unlink()
+    refused = api.client.patch(
+        "/api/sources/cgris-json", json={"schedule": "every 2h"}, headers=admin
+    )
+    assert refused.status_code == 400 and str(path) in refused.json()["error"]["message"]
+    disabled = api.client.patch("/api/sources/cgris-json", json={"enabled": False}, headers=admin)
+    assert disabled.status_code == 200, disabled.text
