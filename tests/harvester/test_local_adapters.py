@@ -161,6 +161,8 @@ def test_by_adapters_dir_and_by_path_then_restart_remap_and_files_gone(
     )
     listed = deployment.run("sources", "list").stdout
     assert str(elsewhere.resolve()) in listed, "a relative path is kept absolute"
+    checked = deployment.run("sources", "check", "geo-name").stdout
+    assert "geo-name: first page: 4 items of 11, 4 mapped, 0 failed" in checked, checked
 
     for source in ("geo-name", "geo-path"):
         said = deployment.run("harvest", source).stdout
@@ -357,6 +359,8 @@ def test_adapters_list_says_where_each_comes_from(tmp_path: Path) -> None:
     ] in rows
     assert {name for name, *_ in rows} == set(known_configs()) | {"geodata"}
     assert "Geodata-like entry search" in "\n".join(lines)
+    by_name = deployment.run("adapters", "check", "sciencedb").stdout
+    assert by_name.startswith(f"{own}: valid configuration 'sciencedb'"), "the local one wins"
 
 
 def test_adapters_check_with_a_url_maps_one_page_and_stores_nothing(
