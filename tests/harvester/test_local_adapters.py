@@ -110,6 +110,9 @@ class Deployment:
             assert done.returncode == 0, done.stdout + done.stderr
         return done
 
+    def add_json(self, source: str, config: str, url: str) -> None:
+        self.run("sources", "add", source, "--protocol", "json", "--config", config, "--url", url)
+
     def export(self, source: str) -> list[dict[str, Any]]:
         lines = self.run("records", "export", "--source", source).stdout.splitlines()
         return sorted((json.loads(line) for line in lines), key=lambda r: r["source_identifier"])
@@ -137,28 +140,8 @@ def test_by_adapters_dir_and_by_path_then_restart_remap_and_files_gone(
 ) -> None:
     local = _write(deployment.adapters / "geodata.json", GEODATA)
     elsewhere = _write(deployment.root / "elsewhere" / "geodata.json", GEODATA)
-    deployment.run(
-        "sources",
-        "add",
-        "geo-name",
-        "--protocol",
-        "json",
-        "--config",
-        "geodata",
-        "--url",
-        geodata.url,
-    )
-    deployment.run(
-        "sources",
-        "add",
-        "geo-path",
-        "--protocol",
-        "json",
-        "--config",
-        "elsewhere/geodata.json",
-        "--url",
-        geodata.url,
-    )
+    deployment.add_json("geo-name", "geodata", geodata.url)
+    deployment.add_json("geo-path", "elsewhere/geodata.json", geodata.url)
     listed = deployment.run("sources", "list").stdout
     assert str(elsewhere.resolve()) in listed, "a relative path is kept absolute"
     checked = deployment.run("sources", "check", "geo-name").stdout
@@ -203,9 +186,7 @@ def test_an_edited_file_reaches_the_next_harvest_and_remap_stays_reproducible(
     deployment: Deployment, geodata: PlatformServer
 ) -> None:
     _write(deployment.adapters / "geodata.json", GEODATA)
-    deployment.run(
-        "sources", "add", "geo", "--protocol", "json", "--config", "geodata", "--url", geodata.url
-    )
+    deployment.add_json("geo", "geodata", geodata.url)
     deployment.run("harvest", "geo")
     before = deployment.export("geo")
 
