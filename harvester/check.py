@@ -8,13 +8,15 @@ the source's settings and its platform's agency codes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
 from harvester.http import make_client
 from harvester.protocols import load_adapter
-from harvester.protocols.base import Window
+from harvester.protocols.base import SourceSpec, Window
 from harvester.store import Database
 from harvester.store.sources import agency_codes, get_source, source_spec
 from mappings.errors import ShareNetError
@@ -51,11 +53,23 @@ def check_source(
     *,
     client: httpx.Client | None = None,
     freshness_days: int = 365,
+    config_dirs: Sequence[Path] = (),
 ) -> CheckReport:
     """Fetch and map the first page of a full listing; a source that cannot be read raises."""
     with db.session() as session:
-        spec = source_spec(get_source(session, source_id))
+        spec = source_spec(get_source(session, source_id), config_dirs)
         codes = agency_codes(session, spec.platform)
+    return check_spec(spec, codes, client=client, freshness_days=freshness_days)
+
+
+def check_spec(
+    spec: SourceSpec,
+    codes: tuple[str, ...] = (),
+    *,
+    client: httpx.Client | None = None,
+    freshness_days: int = 365,
+) -> CheckReport:
+    """:func:`check_source` for a source that need not be in any store (``adapters check``)."""
     http = client or make_client()
     try:
         pages = load_adapter(spec, http).pages(Window(), None)
@@ -63,7 +77,7 @@ def check_source(
     finally:
         if client is None:
             http.close()
-    report = CheckReport(source=source_id)
+    report = CheckReport(source=spec.id)
     if page is None:
         return report
     report.errors, report.total = list(page.errors), page.total

@@ -9,6 +9,7 @@
         │   ├── OAIError               an OAI-PMH error code (``code`` holds it)
         │   │   └── BadResumptionToken expired or unknown token
         │   └── ReplyShapeError        a JSON/RDF reply breaks the configured shape
+        ├── UnmappablePage             no item of a page maps (the configuration is wrong)
         ├── ConfigError                a source or adapter configuration is invalid
         ├── UnknownSource              no source with that id (HTTP 404)
         ├── UnknownPlatform            no platform with that id (HTTP 404)
@@ -50,6 +51,31 @@ class BadResumptionToken(OAIError):
 
 class ReplyShapeError(ProtocolError):
     code = "reply_shape_error"
+
+
+class UnmappablePage(HarvestError):
+    """Every item of a page failed: said once, with the first item's reason, not per item.
+
+    One bad record is a record-level error and the run goes on; when no item of
+    a page of two or more maps, the configuration or the source's shape is
+    wrong, and storing the page would only bury that under one error per item.
+    A single-item page is left to the record-level rule: failing the run on it
+    would resume at that one bad record for ever.
+    """
+
+    code = "unmappable_page"
+    AT_LEAST = 2
+    """Failed items a page must hold, none mapping, to fail the run."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        identifier, reason = errors[0]
+        reason = reason.removeprefix(f"{identifier}: ")
+        kinds = len({r.removeprefix(f"{i}: ") for i, r in errors})
+        alike = "for the same reason" if kinds == 1 else f"for {kinds} different reasons"
+        super().__init__(
+            f"none of the {len(errors)} items of a page could be mapped ({alike}), so the run "
+            f"stopped there and stored nothing of the page; the first, {identifier}: {reason}"
+        )
 
 
 class ConfigError(HarvestError):

@@ -17,6 +17,13 @@ The engine is generic over protocol adapters (:mod:`harvester.protocols`):
   withdrawn. A failed or partial run never deletes anything.
 - **Failure.** A source that cannot be read (:class:`HarvestError`) ends the run
   ``failed`` with the reason in the report; the records stored so far stay.
+  So does a page of which no item maps (:class:`UnmappablePage`): that is the
+  configuration or the source's shape, not bad records. The page is not
+  stored (its errors neither: the reason is said once, in the run's error),
+  and the checkpoint stays before it, so nothing stored is replaced.
+- **Configurations.** The versions of the configurations the adapter maps
+  with (JSON adapter files) are stored before the first page, so the raw items
+  can be mapped again from the store alone.
 """
 
 from __future__ import annotations
@@ -28,17 +35,19 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import httpx
 from sqlalchemy.orm import Session
 
 from harvester.compliance import refresh_platform
-from harvester.errors import HarvestError
+from harvester.errors import HarvestError, UnmappablePage
 from harvester.http import make_client
 from harvester.protocols import load_adapter
 from harvester.protocols.base import FetchedPage, SourceSpec, Window
 from harvester.store import Database
 from harvester.store import runs as store_runs
+from harvester.store.adapter_configs import keep_configs
 from harvester.store.models import RecordRow, RunRow, utcnow
 from harvester.store.records import (
     Incoming,
@@ -68,6 +77,8 @@ class RunOptions:
     withdraw_grace_days: int = 7
     freshness_days: int = 365
     trigger: str = "manual"
+    config_dirs: tuple[Path, ...] = ()
+    """Where configurations named by sources are looked up first (``adapters_dir``)."""
 
 
 STAGES = ("fetch", "map", "rules", "store", "index")
@@ -165,7 +176,7 @@ def harvest(
     options = options or RunOptions()
     started = time.monotonic()
     with db.session() as session:
-        spec = source_spec(get_source(session, source_id))
+        spec = source_spec(get_source(session, source_id), options.config_dirs)
         codes = agency_codes(session, spec.platform)
         plan = _plan(session, source_id, full, options)
         run = store_runs.start_run(
@@ -259,6 +270,8 @@ def _run_pages(
     listener: PageListener | None,
 ) -> None:
     adapter = load_adapter(spec, client)
+    with db.session() as session:
+        keep_configs(session, adapter.mapping_configs())
     if plan.source_started_at is None:
         clock = adapter.source_now() or utcnow()
         with db.session() as session:
@@ -350,6 +363,8 @@ def _store_page(
             errors.append((payload.source_identifier, exc.message))
             counts.failed += 1
     mark = stage_time(report, "map", mark)
+    if not mapped and len(errors) >= UnmappablePage.AT_LEAST:
+        raise UnmappablePage(errors)
     items = [_judged(payload, record, rules) for payload, record in mapped]
     mark = stage_time(report, "rules", mark)
     stored = StoredPage(source=mapping.source, changed_at=now, records=[], gone=[])

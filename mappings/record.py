@@ -229,7 +229,7 @@ class SourcePayload(_Model):
     datestamp: datetime | None = None
     deleted: bool = False
     format: str
-    """Mapping name: ``oai_dc``, ``datacite``, ``dcat``, ``json:<config>`` …"""
+    """Mapping name: ``oai_dc``, ``datacite``, ``dcat``, ``json:<config>@<version>`` …"""
     raw: str = ""
     sets: list[str] = Field(default_factory=list)
     _element: Any = PrivateAttr(default=None)

@@ -32,6 +32,7 @@ def run_options(settings: Settings, *, trigger: str = "manual") -> RunOptions:
         withdraw_grace_days=settings.withdraw_grace_days,
         freshness_days=settings.freshness_days,
         trigger=trigger,
+        config_dirs=settings.adapter_dirs,
     )
 
 

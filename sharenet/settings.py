@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     """Where the embedded store, index and scheduler state live."""
     database_url: str | None = None
     """SQLAlchemy URL of the store; default: SQLite file in the data directory."""
+    adapters_dir: Path | None = None
+    """The deployment's JSON adapter configurations, searched by name before the shipped
+    ones; default: ``adapters`` in the data directory."""
     search_engine: Literal["tantivy", "elasticsearch", "opensearch"] = "tantivy"
     """Search backend: the embedded engine, or a cluster named by ``search_url``."""
     search_url: str | None = None
@@ -73,6 +76,11 @@ class Settings(BaseSettings):
             return self.database_url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{(self.data_dir / 'catalogue.db').resolve()}"
+
+    @property
+    def adapter_dirs(self) -> tuple[Path, ...]:
+        """Where a configuration named by a source is looked up before the shipped ones."""
+        return (self.adapters_dir or self.data_dir / "adapters",)
 
     @property
     def index_dir(self) -> Path:

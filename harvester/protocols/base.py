@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -59,6 +60,23 @@ class SourceSpec:
     protocol: str
     url: str
     config: dict[str, Any] = field(default_factory=dict)
+    config_dirs: tuple[Path, ...] = ()
+    """The deployment's folders where a configuration the source names is looked up,
+    before the shipped ones (the ``adapters_dir`` setting)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MappingConfig:
+    """A configuration that the mapping of a payload format reads, kept by the store.
+
+    Items carry ``format``; with ``content`` kept beside them, they can be mapped
+    again after the file they were harvested with changed or went away.
+    """
+
+    format: str
+    content: str
+    origin: str
+    """Where the content was read from (a file path), for operators."""
 
 
 class Adapter(ABC):
@@ -75,6 +93,10 @@ class Adapter(ABC):
         Raises a :class:`harvester.errors.HarvestError` when the source cannot be
         read; an empty listing is zero pages, never an error.
         """
+
+    def mapping_configs(self) -> list[MappingConfig]:
+        """Configurations the mapping of this adapter's payloads needs; the run stores them."""
+        return []
 
     def source_now(self) -> datetime | None:
         """The source's current time, when the protocol tells it (OAI ``responseDate``)."""

@@ -1,12 +1,15 @@
 """Declarative JSON harvesting: any paged JSON API, described by a platform configuration.
 
-The configuration (``mappings/platforms/<name>.json``, model in
-:mod:`mappings.formats.jsonspec`) says how to ask (GET query or POST JSON body),
-how to page (page number, offset, cursor token, next link), where the records
-and the total sit, how a reply says it succeeded, and how to ask only for
-changes. The source names its configuration in ``config = {"config": NAME}``
-(optionally ``"page_size": N`` to override the configured size); its URL is the
-API endpoint, query parameters included.
+The configuration (model in :mod:`mappings.formats.jsonspec`) says how to ask
+(GET query or POST JSON body), how to page (page number, offset, cursor token,
+next link), where the records and the total sit, how a reply says it
+succeeded, and how to ask only for changes. The source names its
+configuration in ``config = {"config": NAME_OR_PATH}`` (optionally
+``"page_size": N`` to override the configured size): a path, or a name looked
+up in the source's ``config_dirs`` (the deployment's ``adapters_dir``) and
+then among the shipped ones. The file is read when the adapter is made, at
+the start of every run, so an edited file takes effect at the next run and a
+missing one fails it. Its URL is the API endpoint, query parameters included.
 
 A reply that breaks the configured shape is a :class:`ReplyShapeError` naming
 the path and the page: the run fails there, and the pages stored before stay.
@@ -18,7 +21,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -26,10 +30,10 @@ import httpx
 import jmespath
 
 from harvester.errors import ConfigError, ProtocolError, ReplyShapeError
-from harvester.protocols.base import Adapter, FetchedPage, SourceSpec, Window
+from harvester.protocols.base import Adapter, FetchedPage, MappingConfig, SourceSpec, Window
 from mappings.errors import MappingConfigError
-from mappings.formats.json_transforms import to_datetime, zone_named
-from mappings.formats.jsonspec import PlatformConfig, load_config
+from mappings.formats.json_transforms import EPOCH_FORMATS, format_moment, to_datetime, zone_named
+from mappings.formats.jsonspec import AdapterFile, PlatformConfig, is_path, read_config
 from mappings.record import SourcePayload
 
 State = dict[str, Any]
@@ -44,17 +48,23 @@ class JsonAdapter(Adapter):
         name = source.config.get("config")
         if not name:
             raise ConfigError(
-                f"source {source.id!r}: protocol 'json' needs config {{\"config\": NAME}} "
-                "naming a file in mappings/platforms/"
+                f"source {source.id!r}: protocol 'json' needs config {{\"config\": NAME}}: "
+                "a configuration file's path, or its name in adapters_dir or the shipped ones"
             )
         try:
-            self.config: PlatformConfig = load_config(str(name))
+            self.file: AdapterFile = read_config(str(name), source.config_dirs)
         except MappingConfigError as exc:
             raise ConfigError(f"source {source.id!r}: {exc.message}") from exc
-        item = self.config.item
-        self.format = f"json:{self.config.name}" if item.format == "json" else item.format
+        self.config: PlatformConfig = self.file.config
+        self.format = self.file.format
         self.zone = zone_named(self.config.timezone)
         self.page_size = _page_size(source, self.config)
+
+    def mapping_configs(self) -> list[MappingConfig]:
+        """This file's version when its ``mapping`` maps the items (other formats need none)."""
+        if self.config.item.format != "json":
+            return []
+        return [MappingConfig(self.format, self.file.content, self.file.origin)]
 
     def pages(self, window: Window, checkpoint: dict[str, Any] | None) -> Iterator[FetchedPage]:
         state: State | None = dict(checkpoint) if checkpoint else self._first()
@@ -93,7 +103,7 @@ class JsonAdapter(Adapter):
             zone = zone_named(incremental.timezone)
             stamps = {"since": window.since, "until": window.until}
             text = {
-                key: moment.astimezone(zone).strftime(incremental.date_format)
+                key: format_moment(moment, incremental.date_format, zone)
                 for key, moment in stamps.items()
                 if moment is not None
             }
@@ -101,6 +111,8 @@ class JsonAdapter(Adapter):
                 if "{until}" in template and "until" not in text:
                     continue
                 params[key] = template.format(**text)
+                if incremental.date_format in EPOCH_FORMATS and template in {"{since}", "{until}"}:
+                    params[key] = int(params[key])  # a number in a JSON body, not a string
         if paging.size_param:
             params[paging.size_param] = self.page_size
         if "page" in state:
@@ -257,6 +269,18 @@ class JsonAdapter(Adapter):
         if "page" in state:
             return int(state["page"] - self.config.paging.first_page) * self.page_size
         return int(state["offset"])
+
+
+def checked_config_name(name_or_path: str, dirs: Sequence[Path] = ()) -> str:
+    """What a source keeps to name its configuration, once the file is read and checked.
+
+    A path is made absolute, since runs start from other folders (the
+    scheduler's); a name stays a name, looked up afresh at every run. A file
+    that is missing or wrong raises :class:`MappingConfigError` naming the
+    file, the key and the reason.
+    """
+    file = read_config(name_or_path, dirs)
+    return str(Path(file.origin).resolve()) if is_path(name_or_path) else name_or_path
 
 
 def _page_size(source: SourceSpec, config: PlatformConfig) -> int:

@@ -7,6 +7,7 @@ importing them here is what registers them on the shared metadata.
 from __future__ import annotations
 
 from harvester.store import (
+    adapter_models,
     auth_models,
     compliance_models,
     freshness_models,
@@ -19,6 +20,7 @@ from harvester.store import (
 metadata = models.Base.metadata
 
 __all__ = [
+    "adapter_models",
     "auth_models",
     "compliance_models",
     "freshness_models",

@@ -7,6 +7,7 @@ sources through the CLI or the API, and the store is what runs read.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -91,9 +92,15 @@ def delete_source(session: Session, source_id: str) -> None:
     session.flush()
 
 
-def source_spec(row: SourceRow) -> SourceSpec:
+def source_spec(row: SourceRow, config_dirs: Sequence[Path] = ()) -> SourceSpec:
+    """The source as its adapter sees it; ``config_dirs`` are where named configurations are."""
     return SourceSpec(
-        id=row.id, platform=row.platform, protocol=row.protocol, url=row.url, config=row.config
+        id=row.id,
+        platform=row.platform,
+        protocol=row.protocol,
+        url=row.url,
+        config=row.config,
+        config_dirs=tuple(config_dirs),
     )
 
 

@@ -26,7 +26,7 @@ def upsert(
     replace: Sequence[str] = (),
 ) -> None:
     """Insert ``values``; on a clash of ``keys``, add the ``add`` columns to the stored row's
-    and overwrite the ``replace`` columns."""
+    and overwrite the ``replace`` columns (with neither, keep the stored row as it is)."""
     table = model.__table__
     assert isinstance(table, Table)
     dialect = session.get_bind().dialect.name
@@ -34,4 +34,7 @@ def upsert(
     stmt = insert(table).values(**values)
     update: dict[str, Any] = {c: table.c[c] + stmt.excluded[c] for c in add}
     update.update({c: stmt.excluded[c] for c in replace})
+    if not update:
+        session.execute(stmt.on_conflict_do_nothing(index_elements=list(keys)))
+        return
     session.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=update))

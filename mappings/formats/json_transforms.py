@@ -22,15 +22,39 @@ Transform = Literal["date", "datetime", "access", "kind", "discipline", "string"
 
 _EPOCH = re.compile(r"^\s*-?\d{10,13}(?:\.\d+)?\s*$")
 
+EPOCH_FORMATS = {"epoch": 1, "epoch_ms": 1000}
+"""Date formats that are numbers: seconds or milliseconds since 1970 UTC, by units per second.
+
+Unlike strftime's ``%s`` they mean the same moment whatever the process's time zone."""
+
+
+def format_moment(moment: datetime, fmt: str, zone: tzinfo) -> str:
+    """A moment as an API wants it in a request: ``strftime`` in ``zone``, or an epoch number."""
+    if fmt in EPOCH_FORMATS:
+        return str(int(moment.timestamp() * EPOCH_FORMATS[fmt]))
+    return moment.astimezone(zone).strftime(fmt)
+
+
+def _from_epoch(value: Any, fmt: str) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(float(value) / EPOCH_FORMATS[fmt], UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None  # not a number, or one no calendar holds
+
 
 def to_datetime(value: Any, fmt: str | None = None, zone: tzinfo = UTC) -> datetime | None:
     """A moment from epoch seconds or milliseconds, a ``strptime`` format, or ISO-like text.
+
+    Without a format, a number is read as milliseconds when it is too large for
+    seconds; ``epoch`` and ``epoch_ms`` say which it is.
 
     Naive text is read in ``zone``, the platform's clock (Chinese platforms
     write Beijing time without saying so); the result is always aware.
     """
     if value is None or isinstance(value, bool) or value == "":
         return None
+    if fmt in EPOCH_FORMATS:
+        return _from_epoch(value, fmt)
     if isinstance(value, int | float) or (isinstance(value, str) and _EPOCH.match(value)):
         number = float(value)
         seconds = number / 1000 if abs(number) >= 1e11 else number

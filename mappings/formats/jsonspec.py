@@ -1,6 +1,6 @@
 """Declarative JSON platforms: one configuration file per platform, no code per platform.
 
-A file ``mappings/platforms/<name>.json`` says both how to harvest the platform
+A configuration file says both how to harvest the platform
 (``request``, ``paging``, ``reply``, ``incremental``, ``item``: read by
 ``harvester.protocols.jsonapi``) and how to map one of its items to the unified
 record (``mapping``: read here). Keeping both in one file means a new platform
@@ -11,12 +11,23 @@ Every path is a JMESPath expression, compiled when the file loads; every key is
 checked against the model below and, for ``mapping``, against the fields of
 the unified record. A mistake is a :class:`MappingConfigError` at load time
 naming the file, the key and the reason, never a surprise in the middle of a run.
+
+Where the files are: a source names its configuration by a path, or by a name
+looked up in the deployment's folders (``adapters_dir``) before the shipped ones
+in ``mappings/platforms/``. Every configuration read is identified by a
+*version*, a digest of its content, and the items it harvests carry the payload
+format ``json:<name>@<version>``; so a raw item can be mapped again, exactly as
+it was, long after the file changed or went away, once the store (which keeps
+each version's content) has handed it back through :func:`parse_config`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -24,7 +35,7 @@ from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import jmespath
-from jmespath.exceptions import JMESPathError
+from jmespath.exceptions import IncompleteExpressionError, JMESPathError, ParseError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -38,19 +49,31 @@ from pydantic import (
 from mappings.errors import MappingConfigError, MappingError
 from mappings.formats import FORMATS, MappingContext
 from mappings.formats.common import blank_record, finish, place_identifier
-from mappings.formats.json_transforms import Transform, apply, zone_named
+from mappings.formats.json_transforms import EPOCH_FORMATS, Transform, apply, zone_named
 from mappings.lang import put_term, put_text
 from mappings.record import AccessRights, Record, ResourceKind, SourcePayload
 
 PLATFORMS_DIR = Path(__file__).resolve().parent.parent / "platforms"
+"""The shipped configurations, searched after the deployment's own folders."""
 
 
 def _jmespath(expression: str) -> str:
     try:
         jmespath.compile(expression)
     except JMESPathError as exc:
-        raise ValueError(f"invalid JMESPath expression {expression!r}: {exc}") from exc
+        raise ValueError(
+            f"invalid JMESPath expression {expression!r}: {_jmespath_reason(exc)}"
+        ) from exc
     return expression
+
+
+def _jmespath_reason(exc: JMESPathError) -> str:
+    """The parser's complaint on one line (its own message draws a caret under the text)."""
+    if isinstance(exc, IncompleteExpressionError):
+        return "it ends too early"
+    if isinstance(exc, ParseError):
+        return f"{exc.msg} at character {exc.lex_position}"
+    return " ".join(str(exc).split())
 
 
 def _zone(name: str) -> str:
@@ -61,8 +84,20 @@ def _zone(name: str) -> str:
     return name
 
 
+def _moment_format(fmt: str) -> str:
+    if "%s" in fmt:
+        raise ValueError(
+            f"date format {fmt!r}: strftime '%s' reads the clock of the process's local time "
+            f"zone; use {' or '.join(repr(f) for f in EPOCH_FORMATS)}"
+        )
+    return fmt
+
+
 Path_ = Annotated[str, AfterValidator(_jmespath)]
 """A JMESPath expression, compiled once to prove it is one."""
+
+MomentFormat = Annotated[str, AfterValidator(_moment_format)]
+"""A ``strptime``/``strftime`` format, or ``epoch`` / ``epoch_ms`` (seconds, milliseconds)."""
 
 
 class _Strict(BaseModel):
@@ -124,7 +159,8 @@ class IncrementalSpec(_Strict):
     """
 
     params: dict[str, str] = Field(min_length=1)
-    date_format: str = "%Y-%m-%dT%H:%M:%SZ"
+    date_format: MomentFormat = "%Y-%m-%dT%H:%M:%SZ"
+    """``strftime`` format, or ``epoch`` / ``epoch_ms``: numbers, whatever the time zone."""
     timezone: Annotated[str, AfterValidator(_zone)] = "UTC"
 
     @model_validator(mode="after")
@@ -144,7 +180,7 @@ class ItemSpec(_Strict):
 
     identifier: Path_
     datestamp: Path_ | None = None
-    datestamp_format: str | None = None
+    datestamp_format: MomentFormat | None = None
     deleted: Path_ | None = None
     """An expression true for an item the platform marks deleted."""
     format: str = "json"
@@ -166,8 +202,9 @@ class FieldRule(_Strict):
     map: dict[str, str] | None = None
     """A code list: source value -> record value; unlisted values go to ``transform``."""
     transform: Transform | None = None
-    format: str | None = None
-    """``strptime`` format of a date, when ISO-like reading is not enough."""
+    format: MomentFormat | None = None
+    """``strptime`` format of a date (or ``epoch``, ``epoch_ms``), when ISO-like reading
+    is not enough."""
     scheme: str | None = None
     """Identifier scheme for the ``identifiers`` target (``CSTR``, ``DOI``, ``Handle`` …)."""
     fields: dict[str, Rules] | None = None
@@ -187,9 +224,10 @@ Rules = FieldRule | list[FieldRule]
 
 
 class PlatformConfig(_Strict):
-    """One platform's JSON harvest and mapping configuration (a file in mappings/platforms/)."""
+    """One platform's JSON harvest and mapping configuration: one file, shipped or local."""
 
-    name: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: str = Field(pattern=r"^[a-z0-9_-]{1,40}$")
+    """At most 40 characters, so ``json:<name>@<version>`` fits the store's format column."""
     description: str = ""
     request: RequestSpec = RequestSpec()
     paging: PagingSpec
@@ -293,37 +331,135 @@ def _check_target(model: type[BaseModel], target: str, rules: list[FieldRule], k
 
 # --- loading ----------------------------------------------------------------------------
 
+VERSION_LENGTH = 16
+"""Hex digits of the content digest that name a configuration's version in payload formats."""
 
-def config_path(name_or_path: str | Path) -> Path:
-    """The file of a configuration name (``sciencedb``) or the path itself."""
+
+@dataclass(frozen=True, slots=True)
+class AdapterFile:
+    """A configuration as read: the checked model, its content and where it was read from."""
+
+    config: PlatformConfig
+    content: str
+    """The configuration as canonical JSON (keys sorted, ``name`` filled in): what the store
+    keeps, and what the version is the digest of, so reformatting a file changes nothing."""
+    origin: str
+    """The file it was read from, or where the store had it from."""
+
+    @property
+    def version(self) -> str:
+        return hashlib.sha256(self.content.encode("utf-8")).hexdigest()[:VERSION_LENGTH]
+
+    @property
+    def format(self) -> str:
+        """The payload format of the items harvested with it."""
+        item = self.config.item
+        return f"json:{self.config.name}@{self.version}" if item.format == "json" else item.format
+
+
+_VERSIONS: dict[str, PlatformConfig] = {}
+"""Every configuration this process has read, by version: content-addressed, so never stale."""
+
+
+def is_path(name_or_path: str | Path) -> bool:
+    """Whether a source names its configuration by a file path rather than by a name."""
     text = str(name_or_path)
-    if text.endswith(".json") or "/" in text or "\\" in text:
-        return Path(text)
-    return PLATFORMS_DIR / f"{text}.json"
+    return text.endswith(".json") or "/" in text or "\\" in text
 
 
-def known_configs() -> list[str]:
-    return sorted(p.stem for p in PLATFORMS_DIR.glob("*.json"))
+def config_path(name_or_path: str | Path, dirs: Sequence[Path] = ()) -> Path:
+    """The file a configuration name (``sciencedb``) or path stands for.
+
+    A name is looked up as ``<name>.json`` in ``dirs`` in order, then among the
+    shipped ones; a path is taken as it is.
+    """
+    if is_path(name_or_path):
+        return Path(name_or_path)
+    for folder in (*dirs, PLATFORMS_DIR):
+        path = folder / f"{name_or_path}.json"
+        if path.is_file():
+            return path
+    return PLATFORMS_DIR / f"{name_or_path}.json"
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    """A configuration file a name can stand for, and whether the name finds this one."""
+
+    name: str
+    path: Path
+    shipped: bool
+    overridden_by: Path | None = None
+    """The file in an earlier folder that the name finds instead."""
+
+
+def config_files(dirs: Sequence[Path] = ()) -> list[ConfigFile]:
+    """Every ``*.json`` in ``dirs`` and the shipped folder, by name, in lookup order."""
+    found: dict[str, list[ConfigFile]] = {}
+    for folder in (*dirs, PLATFORMS_DIR):
+        for path in sorted(folder.glob("*.json")):
+            earlier = found.setdefault(path.stem, [])
+            overridden_by = earlier[0].path if earlier else None
+            earlier.append(ConfigFile(path.stem, path, folder == PLATFORMS_DIR, overridden_by))
+    return [entry for name in sorted(found) for entry in found[name]]
+
+
+def known_configs(dirs: Sequence[Path] = ()) -> list[str]:
+    """Names a source can use: those in ``dirs`` and the shipped ones."""
+    return sorted({entry.name for entry in config_files(dirs)})
+
+
+def read_config(name_or_path: str | Path, dirs: Sequence[Path] = ()) -> AdapterFile:
+    """Read and check a configuration file now (a run sees the file as it is at its start).
+
+    Any mistake is a :class:`MappingConfigError` naming the file, the key and the reason.
+    """
+    path = config_path(name_or_path, dirs)
+    if not path.is_file():
+        if is_path(name_or_path):
+            raise MappingConfigError(f"{path}: no such JSON platform configuration file")
+        searched = ", ".join(str(d) for d in (*dirs, PLATFORMS_DIR))
+        raise MappingConfigError(
+            f"no such JSON platform configuration {str(name_or_path)!r}: no {path.name} in "
+            f"{searched}; known: {', '.join(known_configs(dirs))}"
+        )
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MappingConfigError(f"{path}: cannot be read: {exc}") from exc
+    return parse_config(text, str(path), default_name=path.stem)
+
+
+def parse_config(text: str, origin: str, *, default_name: str | None = None) -> AdapterFile:
+    """Check a configuration's text and remember it by version for mapping in this process.
+
+    Besides files, this reads the versions the store kept, which is how an item
+    harvested with a file that has since changed or gone is mapped again.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MappingConfigError(f"{origin}: not valid JSON: {exc}") from exc
+    if isinstance(data, dict) and default_name is not None:
+        data.setdefault("name", default_name)
+    try:
+        config = PlatformConfig.model_validate(data)
+    except ValidationError as exc:
+        raise MappingConfigError(f"{origin}: {_describe(exc)}") from exc
+    content = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    loaded = AdapterFile(config, content, origin)
+    _VERSIONS[loaded.version] = config
+    return loaded
 
 
 @cache
 def load_config(name_or_path: str) -> PlatformConfig:
-    """Read and check a platform configuration; any mistake names file, key and reason."""
-    path = config_path(name_or_path)
-    if not path.is_file():
-        raise MappingConfigError(
-            f"{path}: no such JSON platform configuration; known: {', '.join(known_configs())}"
-        )
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MappingConfigError(f"{path}: not valid JSON: {exc}") from exc
-    if isinstance(data, dict):
-        data.setdefault("name", path.stem)
-    try:
-        return PlatformConfig.model_validate(data)
-    except ValidationError as exc:
-        raise MappingConfigError(f"{path}: {_describe(exc)}") from exc
+    """A shipped configuration by name, or a file by path, read once per process.
+
+    For tests and payloads named ``json:<name>`` without a version (stored
+    before versions existed); harvests use :func:`read_config`.
+    """
+    return read_config(name_or_path).config
 
 
 _NESTED_KEY = re.compile(r"^([\w.\[\]]+): (.*)$", re.S)
@@ -348,13 +484,23 @@ def _describe(exc: ValidationError) -> str:
 
 
 def map_json(payload: SourcePayload, context: MappingContext) -> Record:
-    """Map one JSON item with the ``mapping`` of the configuration its format names."""
-    _, _, name = payload.format.partition(":")
+    """Map one JSON item with the ``mapping`` of the configuration version its format names."""
+    _, _, named = payload.format.partition(":")
+    name, _, version = named.partition("@")
     if not name:
         raise MappingError(
             f"{payload.source_identifier}: format 'json' needs a configuration name ('json:<name>')"
         )
-    config = load_config(name)
+    if version:
+        found = _VERSIONS.get(version)
+        if found is None:
+            raise MappingError(
+                f"{payload.source_identifier}: configuration {payload.format} is not loaded: "
+                "it is read from the file an item is harvested with, or from the store's copy"
+            )
+        config = found
+    else:
+        config = load_config(name)
     try:
         item = json.loads(payload.raw)
     except json.JSONDecodeError as exc:

@@ -18,6 +18,7 @@ from sharenet.settings import Settings
 
 COMMANDS: dict[str, str] = {
     "sources": "sharenet.cli.sources:sources",
+    "adapters": "sharenet.cli.adapters:adapters",
     "harvest": "sharenet.cli.harvest:harvest",
     "runs": "sharenet.cli.harvest:runs",
     "records": "sharenet.cli.records:records",

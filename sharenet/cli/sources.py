@@ -6,14 +6,15 @@ from typing import Any
 
 import click
 
-from harvester.check import CheckedItem, check_source
+from harvester.check import check_source
 from harvester.errors import ConfigError
 from harvester.http import make_client
 from harvester.protocols import ADAPTERS
+from harvester.protocols.jsonapi import checked_config_name
 from harvester.registry import load_registry, seed, validate_url
 from harvester.store.runs import latest_run
 from harvester.store.sources import add_source, list_sources
-from mappings.formats.jsonspec import load_config
+from sharenet.cli.checking import echo_check
 from sharenet.context import open_database
 from sharenet.pipeline import http_options
 from sharenet.settings import Settings
@@ -53,7 +54,8 @@ def list_(settings: Settings) -> None:
     "--config",
     "adapter_config",
     default=None,
-    help="JSON adapter configuration: a name in mappings/platforms/ (json), checked now.",
+    help="JSON adapter configuration (json): a file's path, or a name in adapters_dir or "
+    "the shipped ones (`sharenet adapters list`); checked now.",
 )
 @click.option("--name-zh", default="", help="Chinese name.")
 @click.option("--name-en", default="", help="English name.")
@@ -87,9 +89,8 @@ def add(
             config["sets"] = list(sets)
     if protocol == "json":
         if not adapter_config:
-            raise ConfigError("--config NAME is required for a json source")
-        load_config(adapter_config)
-        config["config"] = adapter_config
+            raise ConfigError("--config NAME or PATH is required for a json source")
+        config["config"] = checked_config_name(adapter_config, settings.adapter_dirs)
     with open_database(settings) as db, db.session() as session:
         add_source(
             session,
@@ -126,35 +127,11 @@ def check(settings: Settings, source_id: str, limit: int) -> None:
     findings, and a payload that does not map is printed with the reason.
     """
     with open_database(settings) as db, make_client(http_options(settings)) as client:
-        report = check_source(db, source_id, client=client, freshness_days=settings.freshness_days)
-    for index, item in enumerate(report.items):
-        if index >= limit:
-            click.echo(f"... {len(report.items) - limit} more records on this page not shown")
-            break
-        _echo_checked(item)
-    for identifier, reason in report.errors:
-        click.echo(f"! {identifier}: {reason}")
-    mapped = sum(1 for item in report.items if item.record is not None)
-    failed = sum(1 for item in report.items if item.error) + len(report.errors)
-    total = f" of {report.total}" if report.total is not None else ""
-    more = "; more pages follow" if report.more else ""
-    click.echo(
-        f"{source_id}: first page: {len(report.items)} items{total}, {mapped} mapped, "
-        f"{failed} failed{more}. Nothing was stored."
-    )
-
-
-def _echo_checked(item: CheckedItem) -> None:
-    payload = item.payload
-    if payload.deleted:
-        click.echo(f"= {payload.source_identifier}: deleted at the source")
-        return
-    if item.record is None:
-        click.echo(f"! {payload.source_identifier}: {item.error}")
-        return
-    click.echo(f"= {payload.source_identifier} ({payload.format})")
-    click.echo(item.record.model_dump_json(indent=2, exclude_defaults=True))
-    score = f"{item.score:.2f}" if item.score is not None else "-"
-    click.echo(f"  findings ({len(item.findings)}, score {score}):")
-    for finding in item.findings:
-        click.echo(f"  [{finding.level.value}] {finding.rule}: {finding.message_en}")
+        report = check_source(
+            db,
+            source_id,
+            client=client,
+            freshness_days=settings.freshness_days,
+            config_dirs=settings.adapter_dirs,
+        )
+    echo_check(report, limit)

@@ -228,6 +228,32 @@ def tpdc_touch(item: dict[str, Any], when: datetime, revise: bool = True) -> dic
     return item
 
 
+def geodata_item(realdata: Path, i: int, when: datetime) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "entryId": f"geo-{i:04d}",
+        "cstr": f"17099.11.geodata.{i:05d}",
+        "doi": f"10.12041/geodata.{i:05d}",
+        "titleCn": f"黑河流域土壤水分数据 {i}",
+        "titleEn": f"Soil moisture of the Heihe basin {i}",
+        "abstractCn": "黑河流域表层土壤水分观测。",
+        "keywordCn": "土壤水分，黑河流域",
+        "keywordEn": "soil moisture;Heihe",
+        "publishTime": 1683000000000 + i,
+        "shareLevel": "公开",
+        "dataSize": 2048 + i,
+        "detailUrl": f"https://geodata.example/data/{i}",
+    }
+    return geodata_touch(item, when, revise=False)
+
+
+def geodata_touch(item: dict[str, Any], when: datetime, revise: bool = True) -> dict[str, Any]:
+    item = copy.deepcopy(item)
+    if revise:
+        item["titleEn"] += " (revised)"
+    item["updateTime"] = int(when.timestamp() * 1000)
+    return item
+
+
 @dataclass(frozen=True)
 class Style:
     """One JSON platform style: its configuration, endpoint, items and how one changes."""
@@ -285,6 +311,19 @@ STYLES = {
 }
 
 
+UNSHIPPED = {
+    "geodata": Style(
+        "geodata",
+        "/service/scidata/entry/search/",
+        geodata_item,
+        geodata_touch,
+        lambda i: i["entryId"],
+        "updateTimeStart",
+    ),
+}
+"""Styles no shipped configuration describes: tests write the configuration themselves."""
+
+
 def stamp_of(style: Style, item: dict[str, Any]) -> datetime:
     """When an item was last modified, read back from its own field (UTC)."""
     text = {
@@ -294,6 +333,7 @@ def stamp_of(style: Style, item: dict[str, Any]) -> datetime:
         "sciencedb": lambda: item["updateTime"].replace(" ", "T") + "+08:00",
         "nmdc": lambda: item["modifyTime"] + "T00:00:00+08:00",
         "tpdc": lambda: datetime.fromtimestamp(item["updateTime"] / 1000, UTC).isoformat(),
+        "geodata": lambda: datetime.fromtimestamp(item["updateTime"] / 1000, UTC).isoformat(),
     }[style.config]()
     return datetime.fromisoformat(text)
 
@@ -302,7 +342,7 @@ class PlatformServer:
     """The server process for one style; its catalogue and request log live in files."""
 
     def __init__(self, directory: Path, style: str, realdata: Path) -> None:
-        self.style = STYLES.get(style)
+        self.style = STYLES.get(style) or UNSHIPPED.get(style)
         self.name = style
         self.realdata = realdata
         self.state_file = directory / f"{style}-state.json"

@@ -145,12 +145,23 @@ def tpdc(state: dict[str, Any], body: dict[str, Any], base: str) -> dict[str, An
     }
 
 
+def geodata(state: dict[str, Any], q: dict[str, str], base: str) -> dict[str, Any]:
+    """A geodata.cn-like entry search no shipped configuration describes: epoch milliseconds."""
+    start = q.get("updateTimeStart")
+    since = datetime.fromtimestamp(int(start) / 1000, UTC) if start else None
+    page, size = int(q.get("page", 1)), int(q.get("size", 20))
+    selected = _selected(state, since)
+    entries = _window(state, selected, (page - 1) * size, size)
+    return {"status": 0, "msg": "ok", "result": {"total": len(selected), "entries": entries}}
+
+
 GET_STYLES = {
     "/api/3/action/package_search": ckan,
     "/dois": datacite,
     "/api/search": dataverse,
     "/harvest": sciencedb,
     "/api/services/nmdcweb/api/dataset/metadata/page": nmdc,
+    "/service/scidata/entry/search/": geodata,
 }
 
 
