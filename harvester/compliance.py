@@ -23,7 +23,7 @@ import re
 import statistics
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
@@ -238,6 +238,7 @@ def reevaluate(
     today: date | None = None,
     rules: RuleSet | None = None,
     batch_size: int = 500,
+    progress: Callable[[Reevaluation], None] | None = None,
 ) -> Reevaluation:
     """Judge the stored records of a platform (all if ``None``) again, by today and today's rules.
 
@@ -249,7 +250,8 @@ def reevaluate(
     whatever the platform's size; only records whose findings or score differ
     are written. The platform-scope findings are recomputed after
     (:func:`refresh_platform`), so rule edits reach them too. The caller's
-    session commits; the scheduler runs this daily.
+    session commits; the scheduler runs this daily. ``progress`` sees the tally
+    after every batch.
     """
     rules = rules or default_rules()
     platforms = [platform] if platform else _platforms_with_records(session)
@@ -270,6 +272,8 @@ def reevaluate(
         ).all():
             after = rows[-1][0]
             _reevaluate_batch(session, plat, [tuple(r) for r in rows], context, out)
+            if progress is not None:
+                progress(out)
         refresh_platform(session, plat, rules=rules)
     return out
 
@@ -430,6 +434,14 @@ def score_summary(scores: Iterable[float | None]) -> ScoreSummary:
         out.mean = round(statistics.fmean(values), 1)
         out.median = round(statistics.median(values), 1)
     return out
+
+
+def count_live(session: Session, platform: str | None = None) -> int:
+    """Live records of a platform (all platforms if ``None``): what re-evaluation walks."""
+    query = select(func.count()).select_from(RecordRow).where(RecordRow.deleted.is_(False))
+    if platform is not None:
+        query = query.where(RecordRow.platform == platform)
+    return int(session.scalar(query) or 0)
 
 
 def _live_filter(platform: str) -> Any:

@@ -20,7 +20,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -168,14 +168,28 @@ def sync_changes(
     return report
 
 
-def rebuild(db: Database, backend: SearchBackend, cursor_path: Path | None = None) -> int:
-    """Replace the whole index from the store; returns the number of documents."""
+def rebuild(
+    db: Database,
+    backend: SearchBackend,
+    cursor_path: Path | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Replace the whole index from the store; returns the number of documents.
+
+    ``progress`` is told how many store rows have been read, after every batch.
+    """
     seen: list[Cursor] = []
+    read = 0
 
     def live() -> Iterator[Record]:
+        nonlocal read
         for batch in changes(db):
             seen[:] = [batch[-1].cursor]
             yield from (c.record for c in batch if c.record is not None)
+            read += len(batch)
+            if progress is not None:
+                progress(read)
 
     written = backend.rebuild(live())
     if cursor_path is not None and seen:

@@ -58,6 +58,8 @@ def store_parts(db: Database) -> dict[str, Any]:
             values = {c.key: getattr(row, c.key) for c in RecordRow.__table__.columns}
             values = {k: v for k, v in values.items() if k not in _CLOCKS}
             values["data"] = {k: v for k, v in row.data.items() if k != "harvested_at"}
+            # ``json:<name>@<version>``: the configuration's version came after the digests
+            values["raw_format"] = row.raw_format.split("@", 1)[0]
             records.append(values)
         findings = sorted(
             (

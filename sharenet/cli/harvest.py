@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import sys
-import time
 
 import click
 
 from harvester.runs import RunReport
 from harvester.store.runs import list_runs, run_errors
 from harvester.store.sources import get_source
+from sharenet.cli.progress import ProgressLine
 from sharenet.context import open_database
 from sharenet.pipeline import run_harvest
 from sharenet.settings import Settings
-
-
-class _Progress:
-    """One line on stderr at most every second (and at the end), never on stdout."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.last = 0.0
-
-    def __call__(self, report: RunReport) -> None:
-        now = time.monotonic()
-        if now - self.last < 1.0:
-            return
-        self.last = now
-        of = f"/{report.expected}" if report.expected else ""
-        click.echo(
-            f"{self.source}: page {report.pages}, {report.processed}{of} records "
-            f"({_counts(report)})",
-            err=True,
-        )
 
 
 def _counts(report: RunReport) -> str:
@@ -58,9 +38,12 @@ def _counts(report: RunReport) -> str:
 @click.pass_obj
 def harvest(settings: Settings, source_id: str, full: bool, trigger: str) -> None:
     """Harvest one source now (incremental unless --full; resumes an interrupted run)."""
-    report = run_harvest(
-        settings, source_id, full=full, progress=_Progress(source_id), trigger=trigger
-    )
+    with ProgressLine(source_id) as line:
+
+        def progress(report: RunReport) -> None:
+            line.update(report.processed, report.expected, f"page {report.pages}")
+
+        report = run_harvest(settings, source_id, full=full, progress=progress, trigger=trigger)
     resumed = f" (resuming run {report.resumed_from})" if report.resumed_from else ""
     click.echo(
         f"run {report.run_id} of {source_id}: {report.mode}{resumed}, {report.status} in "

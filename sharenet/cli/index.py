@@ -7,6 +7,7 @@ import click
 from harvester.store.records import count_records
 from indexer.errors import SearchError
 from indexer.sync import load_cursor, rebuild
+from sharenet.cli.progress import ProgressLine
 from sharenet.context import index_cursor_path, open_backend, open_database
 from sharenet.settings import Settings
 
@@ -23,7 +24,12 @@ def rebuild_command(settings: Settings) -> None:
     db = open_database(settings)
     backend = open_backend(settings)
     try:
-        written = rebuild(db, backend, index_cursor_path(settings))
+        with db.session() as session:
+            total = count_records(session, include_deleted=True)
+        with ProgressLine("index rebuild") as line:
+            written = rebuild(
+                db, backend, index_cursor_path(settings), progress=lambda n: line.update(n, total)
+            )
         click.echo(f"indexed {written} records into {settings.engine}")
     finally:
         backend.close()

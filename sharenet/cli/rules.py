@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from harvester.compliance import platform_exists
+from harvester.compliance import count_live, platform_exists
 from harvester.compliance import reevaluate as reevaluate_records
 from harvester.errors import UnknownPlatform
+from sharenet.cli.progress import ProgressLine
 from sharenet.context import open_database
 from sharenet.settings import Settings
 
@@ -29,7 +30,16 @@ def reevaluate(settings: Settings, platform: str | None) -> None:
     with open_database(settings) as db, db.session() as session:
         if platform is not None and not platform_exists(session, platform):
             raise UnknownPlatform(f"unknown platform {platform!r}")
-        result = reevaluate_records(session, platform, freshness_days=settings.freshness_days)
+        total = count_live(session, platform)
+        with ProgressLine("rules reevaluate") as line:
+            result = reevaluate_records(
+                session,
+                platform,
+                freshness_days=settings.freshness_days,
+                progress=lambda r: line.update(
+                    r.evaluated + r.skipped, total, f"{r.changed} changed"
+                ),
+            )
     skipped = f", {result.skipped} unreadable (kept)" if result.skipped else ""
     click.echo(
         f"re-evaluated {result.evaluated} records of {len(result.platforms)} platform(s): "
