@@ -29,11 +29,13 @@ from harvester.compliance import reevaluate
 from harvester.store import Database
 from indexer.sync import rebuild
 from indexer.tantivy_ import TantivyBackend
+from sharenet.batch import batch_work
 
 
 def timed(label: str, count: int, fn: Any) -> Any:
     start_cpu, start = time.process_time(), time.perf_counter()
-    value = fn()
+    with batch_work():  # as the commands run it
+        value = fn()
     wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 1000
 """Records read from the store per query."""
-FEED_BATCH = 10_000
+FEED_BATCH = 5_000
 """Records the feed collects before one index commit (a commit per page would cost more)."""
 Cursor = tuple[datetime, str]
 

@@ -13,6 +13,7 @@ from harvester.runs import Progress, RunOptions, RunReport, harvest
 from harvester.store import Database
 from indexer.errors import SearchError
 from indexer.sync import IndexFeed, SyncReport, sync_changes
+from sharenet.batch import batch_work
 from sharenet.context import index_cursor_path, open_backend, open_database
 from sharenet.settings import Settings
 
@@ -51,7 +52,7 @@ def run_harvest(
     the harvest: the store keeps the changes and the cursor keeps its place, so
     the next sync catches up.
     """
-    with open_database(settings) as db:
+    with batch_work(), open_database(settings) as db:
         feed = _open_feed(settings)
         try:
             with make_client(http_options(settings)) as client:

@@ -7,6 +7,7 @@ import click
 from harvester.store.records import count_records
 from indexer.errors import SearchError
 from indexer.sync import load_cursor, rebuild
+from sharenet.batch import batch_work
 from sharenet.cli.progress import ProgressLine
 from sharenet.context import index_cursor_path, open_backend, open_database
 from sharenet.settings import Settings
@@ -26,7 +27,7 @@ def rebuild_command(settings: Settings) -> None:
     try:
         with db.session() as session:
             total = count_records(session, include_deleted=True)
-        with ProgressLine("index rebuild") as line:
+        with batch_work(), ProgressLine("index rebuild") as line:
             written = rebuild(
                 db, backend, index_cursor_path(settings), progress=lambda n: line.update(n, total)
             )

@@ -7,6 +7,7 @@ import click
 from harvester.compliance import count_live, platform_exists
 from harvester.compliance import reevaluate as reevaluate_records
 from harvester.errors import UnknownPlatform
+from sharenet.batch import batch_work
 from sharenet.cli.progress import ProgressLine
 from sharenet.context import open_database
 from sharenet.settings import Settings
@@ -31,7 +32,7 @@ def reevaluate(settings: Settings, platform: str | None) -> None:
         if platform is not None and not platform_exists(session, platform):
             raise UnknownPlatform(f"unknown platform {platform!r}")
         total = count_live(session, platform)
-        with ProgressLine("rules reevaluate") as line:
+        with batch_work(), ProgressLine("rules reevaluate") as line:
             result = reevaluate_records(
                 session,
                 platform,
