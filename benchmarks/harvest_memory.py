@@ -30,12 +30,17 @@ from sharenet.settings import Settings
 from tests.harvester.oai_support import OaiServerProcess, dc_item
 
 
-def rss_mb() -> tuple[float, float]:
-    """(current, peak) resident set size of this process in MB."""
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    current = pages * resource.getpagesize() / 2**20
+def rss_mb() -> tuple[float, float, float]:
+    """(current, peak, file-backed) resident set size of this process in MB.
+
+    File-backed pages are the index's memory-mapped segments: page cache the
+    kernel can drop, not memory the process holds.
+    """
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    current = int(status["VmRSS"].split()[0]) / 1024
+    mapped = int(status["RssFile"].split()[0]) / 1024
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return current, peak
+    return current, peak, mapped
 
 
 def main() -> None:
@@ -69,24 +74,24 @@ def main() -> None:
             def progress(report: RunReport) -> None:
                 nonlocal next_mark
                 while report.processed >= next_mark:
-                    current, peak = rss_mb()
+                    current, peak, mapped = rss_mb()
                     rate = report.processed / (time.perf_counter() - start)
                     print(
-                        f"{next_mark:>7} records: RSS {current:6.1f} MB, peak {peak:6.1f} MB "
-                        f"({rate:.0f} records/s)",
+                        f"{next_mark:>7} records: RSS {current:6.1f} MB (of it mapped index "
+                        f"files {mapped:5.1f}), peak {peak:6.1f} MB ({rate:.0f} records/s)",
                         flush=True,
                     )
                     next_mark += 10_000
 
-            current, peak = rss_mb()
+            current, peak, _ = rss_mb()
             print(f"start: RSS {current:.1f} MB, peak {peak:.1f} MB; store {url.split(':')[0]}")
             report = run_harvest(settings, "bench", progress=progress)
             took = time.perf_counter() - start
         db.dispose()
-        current, peak = rss_mb()
+        current, peak, mapped = rss_mb()
         print(
             f"{report.status}: {report.counts.added} records harvested and indexed in "
-            f"{took:.1f}s wall; peak RSS {peak:.1f} MB"
+            f"{took:.1f}s wall; peak RSS {peak:.1f} MB, now {current:.1f} (mapped {mapped:.1f})"
         )
 
 

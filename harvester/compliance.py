@@ -18,6 +18,7 @@ command both call them.
 from __future__ import annotations
 
 import csv
+import hashlib
 import logging
 import re
 import statistics
@@ -79,11 +80,14 @@ class _Live:
     id: str
     cstr_key: str | None
     doi: str | None
-    text_key: str
+    text_key: bytes
+    """Digest of the normalised title and description (b"" without both): equal texts,
+    equal keys, in 16 bytes a record rather than the texts themselves."""
     landing_page: str
 
 
 def _live(session: Session, platform: str) -> list[_Live]:
+    """The platform's live records as the cross-record rules compare them, read in batches."""
     rows = session.execute(
         select(
             RecordRow.id,
@@ -92,17 +96,20 @@ def _live(session: Session, platform: str) -> list[_Live]:
             RecordRow.data["title"],
             RecordRow.data["description"],
             RecordRow.data["landing_page"],
-        ).where(RecordRow.platform == platform, RecordRow.deleted.is_(False))
+        )
+        .where(RecordRow.platform == platform, RecordRow.deleted.is_(False))
+        .execution_options(yield_per=2000)
     )
     out = []
     for rid, cstr, doi, title, description, landing in rows:
         title_key, desc_key = _text_key(title), _text_key(description)
+        text = f"{title_key}\x1f{desc_key}".encode() if title_key and desc_key else b""
         out.append(
             _Live(
                 id=rid,
                 cstr_key=cstr,
                 doi=doi.lower() if doi else None,
-                text_key=f"{title_key}\x1f{desc_key}" if title_key and desc_key else "",
+                text_key=hashlib.blake2b(text, digest_size=16).digest() if text else b"",
                 landing_page=landing.strip() if isinstance(landing, str) else "",
             )
         )
@@ -145,7 +152,7 @@ def _shared_cstr(session: Session, platform: str) -> dict[str, str]:
 
 def _duplicates(records: list[_Live]) -> dict[str, str]:
     """Record id -> detail, for records sharing title+description, DOI or CSTR."""
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    groups: dict[tuple[str, str | bytes], list[str]] = defaultdict(list)
     for r in records:
         for what, key in (("title and description", r.text_key), ("DOI", r.doi)):
             if key:
