@@ -8,10 +8,9 @@ the deployment does not offer that power, and the API says so plainly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from harvester.store import Database
 from indexer.base import SearchBackend
@@ -25,10 +24,6 @@ Raises a ShareNetError (e.g. 409 when the source is already being harvested)."""
 NextRun = Callable[[str], datetime | None]
 """``source id -> when the scheduler will next harvest it`` (``None``: not scheduled)."""
 
-ValidateSource = Callable[[Mapping[str, Any]], None]
-"""Checks a source's fields before they are saved (known protocol, valid schedule);
-raises a ShareNetError (e.g. ``harvester.errors.ConfigError``, a 400) naming the problem."""
-
 SourcesChanged = Callable[[], None]
 """Called after a source was added, edited or deleted (the scheduler re-reads its jobs)."""
 
@@ -39,7 +34,6 @@ class ApiConfig:
     backend: SearchBackend
     trigger_harvest: TriggerHarvest | None = None
     next_run: NextRun | None = None
-    validate_source: ValidateSource | None = None
     sources_changed: SourcesChanged | None = None
     service: ServiceRecorder = field(default_factory=ServiceRecorder)
     """Counts searches, views, resolutions and follow-throughs, anonymously (issue 10)."""

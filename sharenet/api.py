@@ -10,13 +10,9 @@ import logging
 import os
 import secrets
 import threading
-from collections.abc import Mapping
 from functools import partial
-from typing import Any
 
-from harvester.errors import ConfigError
-from harvester.protocols import adapter_path
-from harvester.scheduler import AlreadyRunning, HarvestScheduler, parse_schedule
+from harvester.scheduler import AlreadyRunning, HarvestScheduler
 from harvester.store import Database
 from harvester.store.runs import reap_dead_runs
 from indexer.base import SearchBackend
@@ -25,16 +21,6 @@ from search_api.service.recorder import ServiceRecorder
 from sharenet.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-def validate_source(fields: Mapping[str, Any]) -> None:
-    """A source's protocol must have an adapter and its schedule must parse."""
-    adapter_path(str(fields.get("protocol", "")))
-    schedule = fields.get("schedule")
-    if schedule:
-        parse_schedule(str(schedule))
-    if not isinstance(fields.get("config", {}), Mapping):
-        raise ConfigError("a source's config must be a JSON object")
 
 
 def api_config(
@@ -57,7 +43,6 @@ def api_config(
         trigger_harvest=trigger,
         next_run=scheduler.next_run if scheduler is not None else None,
         sources_changed=scheduler.sync_jobs if scheduler is not None else None,
-        validate_source=validate_source,
         service=ServiceRecorder(secret=data_secret(settings, "client-key")),
         session_secret=data_secret(settings, "session-key").hex(),
         trusted_proxies=tuple(settings.trusted_proxies),

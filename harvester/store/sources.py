@@ -1,25 +1,58 @@
-"""Sources and platforms in the store: what to harvest, and whose it is.
+"""Sources in the store: what to harvest, and whose it is.
 
-The registry file seeds these tables; operators then add, change or remove
-sources through the CLI or the API, and the store is what runs read.
+The registry file seeds this table; operators then add, change or remove
+sources through the CLI or the API. Both go through these functions, so a
+source is checked the same way however it arrives (known platform, protocol,
+an http(s) URL, a schedule that parses) and a bad one is refused before
+anything is written.
+
+Removing a source keeps its history: the row stays, marked removed and
+disabled, with its runs, and its records stay too, withdrawn (out of search
+and out of the figures, as if the platform had stopped listing them). Only a
+purge deletes the source with its runs and records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from harvester.errors import ConfigError, UnknownSource
+from harvester.errors import ConfigError, StateConflict, UnknownSource
+from harvester.protocols import adapter_path
 from harvester.protocols.base import SourceSpec
-from harvester.store.models import PlatformRow, SourceRow
-from harvester.store.records import count_records
+from harvester.schedules import parse_schedule
+from harvester.store.models import PlatformRow, RecordRow, RunRow, SourceRow, utcnow
+from harvester.store.platforms import check_identifier, get_platform
+from harvester.store.records import tombstone
+from harvester.store.runs import reap_dead_runs
 
 _EDITABLE = frozenset(
     {"platform", "name_zh", "name_en", "protocol", "url", "config", "schedule", "enabled"}
 )
+
+
+def validate_url(url: str, where: str = "url") -> str:
+    """An absolute http(s) URL with a host, else :class:`ConfigError` saying what is wrong."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{where}: {url!r} is not an http(s) URL with a host")
+    return url.strip()
+
+
+def check_source_fields(session: Session, fields: Mapping[str, Any]) -> None:
+    """Refuse a source whose platform, protocol, URL, schedule or config is not usable."""
+    get_platform(session, str(fields["platform"]))
+    adapter_path(str(fields["protocol"]))
+    validate_url(str(fields["url"]))
+    if fields.get("schedule"):
+        parse_schedule(str(fields["schedule"]))
+    if not isinstance(fields.get("config") or {}, Mapping):
+        raise ConfigError("a source's config must be a JSON object")
 
 
 def add_source(
@@ -35,14 +68,24 @@ def add_source(
     schedule: str | None = None,
     enabled: bool = True,
 ) -> SourceRow:
-    """A new source; :class:`ConfigError` if the id is taken."""
-    if session.get(SourceRow, source_id) is not None:
-        raise ConfigError(f"source {source_id!r} already exists")
+    """A new source of a known platform; :class:`StateConflict` if the id is taken."""
+    check_identifier(source_id, "source id")
+    existing = session.get(SourceRow, source_id)
+    if existing is not None:
+        removed = (
+            " (removed, its records kept: `sharenet sources remove "
+            f"{source_id} --purge` frees the id)"
+            if existing.removed_at
+            else ""
+        )
+        raise StateConflict(f"source {source_id!r} already exists{removed}")
+    fields = {"platform": platform, "protocol": protocol, "url": url, "config": config}
+    check_source_fields(session, {**fields, "schedule": schedule})
     row = SourceRow(
         id=source_id,
         platform=platform,
         protocol=protocol,
-        url=url,
+        url=url.strip(),
         config=dict(config or {}),
         name_zh=name_zh,
         name_en=name_en,
@@ -69,47 +112,71 @@ def list_sources(session: Session, *, platform: str | None = None) -> Sequence[S
 
 
 def update_source(session: Session, source_id: str, **changes: Any) -> SourceRow:
+    """Change a source; the result is checked as a whole, as a new source would be."""
     unknown = set(changes) - _EDITABLE
     if unknown:
         raise ConfigError(f"cannot change {', '.join(sorted(unknown))} of a source")
     row = get_source(session, source_id)
+    if row.removed_at is not None:
+        raise StateConflict(f"source {source_id!r} was removed; add a new source instead")
+    current = {key: getattr(row, key) for key in _EDITABLE}
+    check_source_fields(session, {**current, **changes})
     for key, value in changes.items():
-        setattr(row, key, value)
+        setattr(row, key, value.strip() if key == "url" else value)
     session.flush()
     return row
 
 
-def delete_source(session: Session, source_id: str) -> None:
-    """Remove a source with its runs; refused while it still has records (they are history)."""
+@dataclass(slots=True)
+class Removal:
+    """What removing a source did; ``unindex`` are the record ids to drop from the index."""
+
+    source: str
+    purged: bool
+    withdrawn: int = 0
+    deleted: int = 0
+    unindex: list[str] = field(default_factory=list)
+
+
+def remove_source(session: Session, source_id: str, *, purge: bool = False) -> Removal:
+    """Remove a source, keeping its records withdrawn and its runs, or purging them.
+
+    Refused while a harvest of the source is running: the run would write
+    records back. A source that never held a record nor ran is simply deleted.
+    """
     row = get_source(session, source_id)
-    held = count_records(session, source=source_id, include_deleted=True)
-    if held:
-        raise ConfigError(
-            f"source {source_id!r} still holds {held} records; disable it instead of deleting"
+    _reaped, live = reap_dead_runs(session, source_id)
+    if live:
+        raise StateConflict(
+            f"source {source_id!r} is being harvested right now (run {live[0].id}); "
+            "remove it when the run has ended"
         )
-    session.delete(row)
+    ids = list(session.scalars(select(RecordRow.id).where(RecordRow.source == source_id)))
+    ran = session.scalar(select(RunRow.id).where(RunRow.source == source_id).limit(1))
+    out = Removal(source=source_id, purged=purge or not (ids or ran))
+    if out.purged:
+        session.execute(delete(RecordRow).where(RecordRow.source == source_id))
+        session.delete(row)
+        out.deleted, out.unindex = len(ids), ids
+    else:
+        now = utcnow()
+        for record_id in ids:
+            if tombstone(session, record_id, withdrawn=True, now=now) is not None:
+                out.unindex.append(record_id)
+        out.withdrawn = len(out.unindex)
+        row.enabled = False
+        row.removed_at = now
     session.flush()
+    return out
 
 
 def source_spec(row: SourceRow) -> SourceSpec:
+    """What a harvest or a check needs of a source; a removed source is never harvested."""
+    if row.removed_at is not None:
+        raise StateConflict(f"source {row.id!r} was removed; its records are kept withdrawn")
     return SourceSpec(
         id=row.id, platform=row.platform, protocol=row.protocol, url=row.url, config=row.config
     )
-
-
-def upsert_platforms(session: Session, platforms: Iterable[dict[str, Any]]) -> int:
-    """Insert or refresh platforms by id (the registry is their source of truth)."""
-    count = 0
-    for data in platforms:
-        row = session.get(PlatformRow, data["id"])
-        if row is None:
-            session.add(PlatformRow(**data))
-        else:
-            for key, value in data.items():
-                setattr(row, key, value)
-        count += 1
-    session.flush()
-    return count
 
 
 def agency_codes(session: Session, platform: str) -> tuple[str, ...]:

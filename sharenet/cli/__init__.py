@@ -17,6 +17,7 @@ from mappings.errors import ShareNetError
 from sharenet.settings import Settings
 
 COMMANDS: dict[str, str] = {
+    "platforms": "sharenet.cli.platforms:platforms",
     "sources": "sharenet.cli.sources:sources",
     "harvest": "sharenet.cli.harvest:harvest",
     "runs": "sharenet.cli.harvest:runs",

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from harvester.compliance import platform_exists
 from harvester.compliance import reevaluate as reevaluate_records
-from harvester.errors import UnknownPlatform
+from harvester.store.platforms import get_platform
 from sharenet.context import open_database
 from sharenet.settings import Settings
 
@@ -27,8 +26,8 @@ def reevaluate(settings: Settings, platform: str | None) -> None:
     with an edited rules file. Only records whose findings changed are written.
     """
     with open_database(settings) as db, db.session() as session:
-        if platform is not None and not platform_exists(session, platform):
-            raise UnknownPlatform(f"unknown platform {platform!r}")
+        if platform is not None:
+            get_platform(session, platform)
         result = reevaluate_records(session, platform, freshness_days=settings.freshness_days)
     skipped = f", {result.skipped} unreadable (kept)" if result.skipped else ""
     click.echo(

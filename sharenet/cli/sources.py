@@ -1,4 +1,4 @@
-"""``sharenet sources``: list, add and seed the sources the harvester reads."""
+"""``sharenet sources``: list, add, edit, remove and seed the sources the harvester reads."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from harvester.check import CheckedItem, check_source
 from harvester.errors import ConfigError
 from harvester.http import make_client
 from harvester.protocols import ADAPTERS
-from harvester.registry import load_registry, seed, validate_url
+from harvester.registry import load_registry, seed
 from harvester.store.runs import latest_run
-from harvester.store.sources import add_source, list_sources
+from harvester.store.sources import add_source, list_sources, validate_url
 from mappings.formats.jsonspec import load_config
+from sharenet.cli.source_edits import edit, remove
 from sharenet.context import open_database
 from sharenet.pipeline import http_options
 from sharenet.settings import Settings
@@ -22,6 +23,10 @@ from sharenet.settings import Settings
 @click.group()
 def sources() -> None:
     """The harvestable endpoints of the platforms."""
+
+
+sources.add_command(edit)
+sources.add_command(remove)
 
 
 @sources.command("list")
@@ -36,7 +41,7 @@ def list_(settings: Settings) -> None:
             run = latest_run(session, row.id)
             last = f"last run {run.id} {run.status}" if run else "never harvested"
             what = row.config.get("metadata_prefix") or row.config.get("config") or ""
-            state = "" if row.enabled else "  [disabled]"
+            state = "  [removed]" if row.removed_at else "" if row.enabled else "  [disabled]"
             click.echo(
                 f"{row.id:<16} {row.platform:<12} {row.protocol:<8} {what:<14} "
                 f"{row.url}  ({last}){state}"
@@ -57,7 +62,11 @@ def list_(settings: Settings) -> None:
 )
 @click.option("--name-zh", default="", help="Chinese name.")
 @click.option("--name-en", default="", help="English name.")
-@click.option("--platform", default=None, help="Platform id (default: the source id).")
+@click.option(
+    "--platform",
+    default=None,
+    help="Platform id (default: the source id); it must exist (`sharenet platforms add`).",
+)
 @click.option("--schedule", default=None, help="Cron expression or 'every 6h'.")
 @click.pass_obj
 def add(
