@@ -6,30 +6,26 @@ source is checked the same way however it arrives (known platform, protocol,
 an http(s) URL, a schedule that parses) and a bad one is refused before
 anything is written.
 
-Removing a source keeps its history: the row stays, marked removed and
-disabled, with its runs, and its records stay too, withdrawn (out of search
-and out of the figures, as if the platform had stopped listing them). Only a
-purge deletes the source with its runs and records.
+A removed source (:mod:`harvester.removal`) keeps its row, marked removed, as
+the history its runs and withdrawn records belong to; it is never harvested
+again and cannot be edited.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harvester.errors import ConfigError, StateConflict, UnknownSource
 from harvester.protocols import adapter_path
 from harvester.protocols.base import SourceSpec
 from harvester.schedules import parse_schedule
-from harvester.store.models import PlatformRow, RecordRow, RunRow, SourceRow, utcnow
+from harvester.store.models import PlatformRow, SourceRow
 from harvester.store.platforms import check_identifier, get_platform
-from harvester.store.records import tombstone
-from harvester.store.runs import reap_dead_runs
 
 _EDITABLE = frozenset(
     {"platform", "name_zh", "name_en", "protocol", "url", "config", "schedule", "enabled"}
@@ -125,49 +121,6 @@ def update_source(session: Session, source_id: str, **changes: Any) -> SourceRow
         setattr(row, key, value.strip() if key == "url" else value)
     session.flush()
     return row
-
-
-@dataclass(slots=True)
-class Removal:
-    """What removing a source did; ``unindex`` are the record ids to drop from the index."""
-
-    source: str
-    purged: bool
-    withdrawn: int = 0
-    deleted: int = 0
-    unindex: list[str] = field(default_factory=list)
-
-
-def remove_source(session: Session, source_id: str, *, purge: bool = False) -> Removal:
-    """Remove a source, keeping its records withdrawn and its runs, or purging them.
-
-    Refused while a harvest of the source is running: the run would write
-    records back. A source that never held a record nor ran is simply deleted.
-    """
-    row = get_source(session, source_id)
-    _reaped, live = reap_dead_runs(session, source_id)
-    if live:
-        raise StateConflict(
-            f"source {source_id!r} is being harvested right now (run {live[0].id}); "
-            "remove it when the run has ended"
-        )
-    ids = list(session.scalars(select(RecordRow.id).where(RecordRow.source == source_id)))
-    ran = session.scalar(select(RunRow.id).where(RunRow.source == source_id).limit(1))
-    out = Removal(source=source_id, purged=purge or not (ids or ran))
-    if out.purged:
-        session.execute(delete(RecordRow).where(RecordRow.source == source_id))
-        session.delete(row)
-        out.deleted, out.unindex = len(ids), ids
-    else:
-        now = utcnow()
-        for record_id in ids:
-            if tombstone(session, record_id, withdrawn=True, now=now) is not None:
-                out.unindex.append(record_id)
-        out.withdrawn = len(out.unindex)
-        row.enabled = False
-        row.removed_at = now
-    session.flush()
-    return out
 
 
 def source_spec(row: SourceRow) -> SourceSpec:

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from harvester.errors import UnknownPlatform
+from harvester.removal import remove_source
 from harvester.store.models import RecordRow, RunErrorRow, RunRow, SourceRow
 from harvester.store.platforms import IDENTIFIER
 from harvester.store.runs import RUNNING, latest_run, list_runs, run_errors
@@ -32,7 +33,6 @@ from harvester.store.sources import (
     add_source,
     get_source,
     list_sources,
-    remove_source,
     update_source,
 )
 from indexer.errors import SearchError

@@ -11,7 +11,8 @@ from typing import Any
 import click
 
 from harvester.errors import ConfigError
-from harvester.store.sources import get_source, remove_source, update_source
+from harvester.removal import remove_source
+from harvester.store.sources import get_source, update_source
 from indexer.errors import SearchError
 from sharenet.context import open_backend, open_database
 from sharenet.settings import Settings
