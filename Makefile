@@ -19,7 +19,8 @@ lint: setup
 services:
 	bash .ci/services
 
-# `runtime` is what the product runs on (all `make demo` installs); `setup` adds the dev set.
+# `runtime` is what the product runs on, installed as a user would (all `make demo` needs);
+# `setup` adds the dev set and makes the install editable, for working on the code.
 runtime: $(VENV)/.runtime
 
 setup: $(VENV)/.installed
@@ -27,7 +28,7 @@ setup: $(VENV)/.installed
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q .
 	touch $@
 
 $(VENV)/.installed: $(VENV)/.runtime

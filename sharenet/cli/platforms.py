@@ -49,7 +49,7 @@ def list_(settings: Settings) -> None:
 @click.argument("platform_id")
 @click.option("--name-zh", required=True, help="Chinese name, e.g. 国家冰川冻土沙漠科学数据中心.")
 @click.option("--name-en", required=True, help="English name.")
-@click.option("--kind", type=click.Choice(KINDS), default="data", show_default=True)
+@click.option("--kind", default="data", show_default=True, help=f"One of: {', '.join(KINDS)}.")
 @click.option("--agency-code", "agency_codes", multiple=True, help=_CODE_HELP)
 @click.option("--site", default=None, help="The platform's site: a host name or an http(s) URL.")
 @click.pass_obj
@@ -104,7 +104,7 @@ def show(settings: Settings, platform_id: str) -> None:
 @click.argument("platform_id")
 @click.option("--name-zh", default=None, help="Chinese name.")
 @click.option("--name-en", default=None, help="English name.")
-@click.option("--kind", type=click.Choice(KINDS), default=None)
+@click.option("--kind", default=None, help=f"One of: {', '.join(KINDS)}.")
 @click.option(
     "--agency-code", "agency_codes", multiple=True, help=_CODE_HELP + " Replaces the list."
 )
