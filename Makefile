@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint services setup
+.PHONY: demo test lint services setup runtime
 
-demo: setup
+demo: runtime
 	$(BIN)/sharenet demo
 
 test: setup services lint
@@ -19,10 +19,18 @@ lint: setup
 services:
 	bash .ci/services
 
+# `runtime` is what the product runs on, installed as a user would (all `make demo` needs);
+# `setup` adds the dev set and makes the install editable, for working on the code.
+runtime: $(VENV)/.runtime
+
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@

@@ -38,7 +38,8 @@ from sickle import Sickle
 from sqlalchemy import create_engine, text
 
 from harvester.store import Database
-from harvester.store.sources import add_source, upsert_platforms
+from harvester.store.platforms import upsert_platforms
+from harvester.store.sources import add_source
 from sharenet.demo.oai_server import write_items
 from sharenet.pipeline import run_harvest
 from sharenet.settings import Settings

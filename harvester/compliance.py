@@ -34,7 +34,7 @@ from sqlalchemy import Text, and_, cast, delete, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from harvester.store.linkcheck_models import LinkCheckRow
-from harvester.store.models import FindingRow, PlatformRow, RecordRow
+from harvester.store.models import FindingRow, RecordRow
 from harvester.store.records import finding_row, insert_findings
 from harvester.store.sources import agency_codes
 from mappings.record import Record, ResourceKind, pick_lang
@@ -510,13 +510,6 @@ def _rule_summary(rule: Rule, applicable: int, failing: Mapping[str, int]) -> Ru
     )
 
 
-def known_platforms(session: Session) -> list[str]:
-    """Registered platforms and any platform that has records, sorted."""
-    registered = set(session.scalars(select(PlatformRow.id)))
-    with_records = set(session.scalars(select(RecordRow.platform).distinct()))
-    return sorted(registered | with_records)
-
-
 # --- pages of findings and records -------------------------------------------------------
 
 
@@ -658,16 +651,6 @@ def _rules_of(session: Session, record_ids: list[str]) -> dict[str, list[str]]:
         ):
             out[rid].append(rule)
     return out
-
-
-def platform_exists(session: Session, platform: str) -> bool:
-    """Registered, or at least holding records (harvested before registration)."""
-    if session.get(PlatformRow, platform) is not None:
-        return True
-    return (
-        session.scalar(select(RecordRow.id).where(RecordRow.platform == platform).limit(1))
-        is not None
-    )
 
 
 # --- CSV ---------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harvester.store.freshness_models import FreshnessSnapshotRow
-from harvester.store.models import PlatformRow, RecordRow, RunRow, SourceRow
+from harvester.store.models import RecordRow, RunRow, SourceRow
+from harvester.store.platforms import platform_ids
 
 AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (
     ("under_90d", 90),
@@ -125,17 +126,9 @@ def platform_freshness(session: Session, platform: str, now: datetime | None = N
     return out
 
 
-def platforms(session: Session) -> list[str]:
-    """Every platform that has a registry entry, a source or records."""
-    found = set(session.scalars(select(PlatformRow.id)))
-    found |= set(session.scalars(select(SourceRow.platform).distinct()))
-    found |= set(session.scalars(select(RecordRow.platform).distinct()))
-    return sorted(found)
-
-
 def all_freshness(session: Session, now: datetime | None = None) -> list[Freshness]:
     now = now or datetime.now(UTC)
-    return [platform_freshness(session, p, now) for p in platforms(session)]
+    return [platform_freshness(session, p, now) for p in platform_ids(session)]
 
 
 def snapshot(session: Session, now: datetime | None = None) -> int:

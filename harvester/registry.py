@@ -17,17 +17,16 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
 from harvester.errors import ConfigError
 from harvester.protocols import ADAPTERS
 from harvester.store.models import SourceRow
-from harvester.store.sources import add_source, upsert_platforms
+from harvester.store.platforms import check_platform_fields, upsert_platforms
+from harvester.store.sources import add_source, validate_url
 
 REGISTRY_FILE = Path(__file__).with_name("platforms.toml")
-KINDS = ("data", "bio", "repository")
 _SOURCE_CORE = frozenset(
     {"id", "platform", "protocol", "url", "name_zh", "name_en", "schedule", "enabled", "demo"}
 )
@@ -72,14 +71,6 @@ class Registry:
             if p.id == platform_id:
                 return p
         raise ConfigError(f"no platform {platform_id!r} in the registry")
-
-
-def validate_url(url: str, where: str = "url") -> str:
-    """An absolute http(s) URL with a host, else :class:`ConfigError` saying what is wrong."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{where}: {url!r} is not an http(s) URL with a host")
-    return url.strip()
 
 
 def load_registry(path: Path = REGISTRY_FILE) -> Registry:
@@ -167,24 +158,26 @@ def _bool(entry: dict[str, Any], key: str, where: str, default: bool) -> bool:
 def _platform(entry: dict[str, Any], where: str) -> Platform:
     pid = _str(entry, "id", where)
     where = f"{where} ({pid})"
-    kind = _str(entry, "kind", where)
-    if kind not in KINDS:
-        raise ConfigError(f"{where}: 'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
-    codes = entry.get("agency_codes", [])
-    if not isinstance(codes, list) or not all(
-        isinstance(c, str) and len(c) == 5 and c.isalnum() for c in codes
-    ):
-        raise ConfigError(f"{where}: 'agency_codes' must be a list of 5-character codes")
+    fields = check_platform_fields(
+        {
+            "name_zh": _str(entry, "name_zh", where),
+            "name_en": _str(entry, "name_en", where),
+            "kind": _str(entry, "kind", where),
+            "site": _str(entry, "site", where, required=False),
+            "agency_codes": entry.get("agency_codes", []),
+        },
+        where,
+    )
     known = {"id", "name_zh", "name_en", "kind", "site", "agency_codes"}
     known |= {"codes_confirmed", "demo", "note"}
     _no_unknown(entry, known, where)
     return Platform(
         id=pid,
-        name_zh=_str(entry, "name_zh", where),
-        name_en=_str(entry, "name_en", where),
-        kind=kind,
-        site=_str(entry, "site", where, required=False) or None,
-        agency_codes=tuple(c.upper() for c in codes),
+        name_zh=fields["name_zh"],
+        name_en=fields["name_en"],
+        kind=fields["kind"],
+        site=fields["site"],
+        agency_codes=tuple(fields["agency_codes"]),
         codes_confirmed=_bool(entry, "codes_confirmed", where, False),
         demo=_bool(entry, "demo", where, False),
         note=_str(entry, "note", where, required=False),

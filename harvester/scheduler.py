@@ -11,7 +11,7 @@ Three guarantees, each for a failure seen in practice:
   ``running`` run whose process is gone is marked ``interrupted`` and resumed
   (the run engine continues from its checkpoint).
 
-Schedules are written ``every 6h`` / ``every 30m`` / ``every 45s`` or as a
+Schedules (see :mod:`harvester.schedules`) are written ``every 6h`` / ``every 30m`` or as a
 five-field cron expression ``0 3 * * *``; ``jitter`` spreads sources so they do
 not all hit the network at the same second.
 """
@@ -19,7 +19,6 @@ not all hit the network at the same second.
 from __future__ import annotations
 
 import logging
-import re
 import subprocess
 import threading
 from collections.abc import Callable, Sequence
@@ -29,20 +28,16 @@ from datetime import UTC, datetime
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
-from harvester.errors import ConfigError, HarvestError
+from harvester.errors import HarvestError
+from harvester.schedules import parse_schedule
 from harvester.store import Database
 from harvester.store.models import SourceRow, utcnow
 from harvester.store.runs import finish_run, reap_dead_runs, running_runs, start_run
 
 log = logging.getLogger(__name__)
-
-_EVERY = re.compile(r"^every\s+(\d+)\s*([smhd])$", re.IGNORECASE)
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 Command = Callable[[str, str], Sequence[str]]
 """``(source id, trigger) -> argv`` of the child process that runs one harvest."""
@@ -55,24 +50,6 @@ MAINTENANCE_JOB = "_maintenance"
 class AlreadyRunning(HarvestError):
     code = "already_running"
     http_status = 409
-
-
-def parse_schedule(text: str, *, jitter: int | None = None) -> BaseTrigger:
-    """A trigger from ``every <n><s|m|h|d>`` or a five-field cron expression."""
-    value = text.strip()
-    match = _EVERY.match(value)
-    if match:
-        seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
-        if seconds <= 0:
-            raise ConfigError(f"schedule {text!r}: the interval must be positive")
-        spread = jitter if jitter is not None else min(seconds // 10, 300)
-        return IntervalTrigger(seconds=seconds, jitter=spread or None, timezone=UTC)
-    try:
-        return CronTrigger.from_crontab(value, timezone=UTC)
-    except ValueError as exc:
-        raise ConfigError(
-            f"schedule {text!r} is neither 'every <n><s|m|h|d>' nor a cron expression: {exc}"
-        ) from exc
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harvester.store.auth_models import ApiTokenRow
-from harvester.store.models import PlatformRow, utcnow
+from harvester.store.models import utcnow
+from harvester.store.platforms import get_platform
 from search_api.errors import ApiError, Forbidden, NotFound, Unauthorized
 
 log = logging.getLogger(__name__)
@@ -95,9 +96,7 @@ def create_token(
     if role == "operator":
         if not platform:
             raise InvalidToken("an operator token needs --platform")
-        if session.get(PlatformRow, platform) is None:
-            known = ", ".join(session.scalars(select(PlatformRow.id).order_by(PlatformRow.id)))
-            raise InvalidToken(f"unknown platform {platform!r}; known: {known or 'none yet'}")
+        get_platform(session, platform)
     elif platform:
         raise InvalidToken("an admin token acts for every platform; omit --platform")
     token_id = "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(8))

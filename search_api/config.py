@@ -8,10 +8,10 @@ the deployment does not offer that power, and the API says so plainly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from pathlib import Path
 
 from harvester.store import Database
 from indexer.base import SearchBackend
@@ -25,10 +25,6 @@ Raises a ShareNetError (e.g. 409 when the source is already being harvested)."""
 NextRun = Callable[[str], datetime | None]
 """``source id -> when the scheduler will next harvest it`` (``None``: not scheduled)."""
 
-ValidateSource = Callable[[Mapping[str, Any]], None]
-"""Checks a source's fields before they are saved (known protocol, valid schedule);
-raises a ShareNetError (e.g. ``harvester.errors.ConfigError``, a 400) naming the problem."""
-
 SourcesChanged = Callable[[], None]
 """Called after a source was added, edited or deleted (the scheduler re-reads its jobs)."""
 
@@ -39,7 +35,6 @@ class ApiConfig:
     backend: SearchBackend
     trigger_harvest: TriggerHarvest | None = None
     next_run: NextRun | None = None
-    validate_source: ValidateSource | None = None
     sources_changed: SourcesChanged | None = None
     service: ServiceRecorder = field(default_factory=ServiceRecorder)
     """Counts searches, views, resolutions and follow-throughs, anonymously (issue 10)."""
@@ -52,6 +47,8 @@ class ApiConfig:
     """Signs the web pages' session cookies. ``None``: a random key per process, so
     page logins end when the process restarts (set one for several workers)."""
     trusted_proxies: tuple[str, ...] = ()
+    adapter_dirs: tuple[Path, ...] = ()
+    """Where named JSON adapter configurations are looked up (checked when a source is saved)."""
     """Addresses and networks of reverse proxies whose ``X-Forwarded-For`` (and
     ``X-Forwarded-Proto``) are believed. Empty: the direct peer is the client, so
     nobody can pose as another client by sending the header."""

@@ -10,51 +10,17 @@ import logging
 import os
 import secrets
 import threading
-from collections.abc import Mapping, Sequence
 from functools import partial
-from pathlib import Path
-from typing import Any
 
-from harvester.errors import ConfigError
-from harvester.protocols import adapter_path
-from harvester.scheduler import AlreadyRunning, HarvestScheduler, parse_schedule
+from harvester.scheduler import AlreadyRunning, HarvestScheduler
 from harvester.store import Database
 from harvester.store.runs import reap_dead_runs
 from indexer.base import SearchBackend
-from mappings.errors import MappingConfigError
-from mappings.formats.jsonspec import is_path, read_config
 from search_api.config import ApiConfig, TriggerHarvest
 from search_api.service.recorder import ServiceRecorder
 from sharenet.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-def validate_source(fields: Mapping[str, Any], adapter_dirs: Sequence[Path] = ()) -> None:
-    """A source's protocol must have an adapter and its schedule must parse; an enabled
-    JSON source's configuration file must be there and valid (looked up in
-    ``adapter_dirs``). A disabled one is not checked: disabling is what an admin does
-    to a source whose file went away."""
-    adapter_path(str(fields.get("protocol", "")))
-    schedule = fields.get("schedule")
-    if schedule:
-        parse_schedule(str(schedule))
-    config = fields.get("config", {})
-    if not isinstance(config, Mapping):
-        raise ConfigError("a source's config must be a JSON object")
-    if fields.get("protocol") == "json" and fields.get("enabled", True):
-        _validate_json_config(str(config.get("config") or ""), adapter_dirs)
-
-
-def _validate_json_config(name: str, adapter_dirs: Sequence[Path]) -> None:
-    if not name:
-        raise ConfigError('a json source needs config {"config": NAME or absolute PATH}')
-    if is_path(name) and not Path(name).is_absolute():
-        raise ConfigError(f"config.config {name!r}: a path must be absolute")
-    try:
-        read_config(name, adapter_dirs)
-    except MappingConfigError as exc:
-        raise ConfigError(exc.message) from exc
 
 
 def api_config(
@@ -77,7 +43,7 @@ def api_config(
         trigger_harvest=trigger,
         next_run=scheduler.next_run if scheduler is not None else None,
         sources_changed=scheduler.sync_jobs if scheduler is not None else None,
-        validate_source=partial(validate_source, adapter_dirs=settings.adapter_dirs),
+        adapter_dirs=tuple(settings.adapter_dirs),
         service=ServiceRecorder(secret=data_secret(settings, "client-key")),
         session_secret=data_secret(settings, "session-key").hex(),
         trusted_proxies=tuple(settings.trusted_proxies),

@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from harvester.store import Database
-from harvester.store.sources import add_source, upsert_platforms
+from harvester.store.platforms import upsert_platforms
+from harvester.store.sources import add_source
 from sharenet.cli import main
 from sharenet.demo.oai_server import write_items
 from sharenet.pipeline import run_harvest

@@ -79,6 +79,8 @@ class SourceRow(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    """When the source was removed; its row, runs and (withdrawn) records stay as history."""
 
 
 class PlatformRow(Base):

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from harvester import compliance
+from harvester.store.platforms import platform_ids
 from harvester.store.sources import get_source
 from mappings.errors import ShareNetError
 from search_api.auth import Principal
@@ -100,7 +101,7 @@ def dashboard(
     if current is None or principal is None:
         return login_redirect("/operator")
     with db.session() as db_session:
-        platforms = compliance.known_platforms(db_session)
+        platforms = platform_ids(db_session)
     chosen = (platform or next(iter(platforms), "")) if principal.is_admin else principal.platform
     chosen = chosen or ""
     principal.ensure_platform(chosen)

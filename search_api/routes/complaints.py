@@ -15,7 +15,6 @@ from typing import Annotated, Any, Literal, get_args
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field, field_validator
 
-from harvester import compliance
 from harvester.store.complaints import (
     CATEGORIES,
     MAX_TEXT_LENGTH,
@@ -26,6 +25,7 @@ from harvester.store.complaints import (
     get_complaint,
     list_complaints,
 )
+from harvester.store.platforms import platform_exists
 from harvester.store.records import get_record
 from search_api.auth import Principal
 from search_api.deps import AdminDep, DbDep, TokenDep
@@ -92,7 +92,7 @@ def receive(body: ComplaintIn, db: DbDep, service: ServiceDep) -> Complaint:
             platform = stored.record.platform
         if platform is None:
             raise InvalidParameter("platform", "name the platform or the record")
-        if not compliance.platform_exists(session, platform):
+        if not platform_exists(session, platform):
             raise InvalidParameter("platform", f"no platform {platform!r}")
         return file_complaint(
             session,

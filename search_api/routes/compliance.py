@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from harvester import compliance
+from harvester.store.platforms import platform_exists
 from mappings.findings import Level
 from mappings.rules import default_rules
 from search_api.deps import DbDep, PlatformDep
@@ -27,7 +28,7 @@ PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="items per p
 
 def _known(db: DbDep, platform: str) -> None:
     with db.session() as session:
-        if not compliance.platform_exists(session, platform):
+        if not platform_exists(session, platform):
             raise NotFound(f"no platform {platform!r}")
 
 

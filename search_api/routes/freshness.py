@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from harvester.freshness import all_freshness, history, platform_freshness, platforms
+from harvester.freshness import all_freshness, history, platform_freshness
+from harvester.store.platforms import platform_exists
 from search_api.deps import AdminDep, DbDep, PlatformDep
 from search_api.errors import NotFound
 
@@ -34,7 +35,7 @@ def one_platform(
 ) -> dict[str, Any]:
     """One platform's figures now, and its daily snapshots for trend charts."""
     with db.session() as session:
-        if platform not in platforms(session):
+        if not platform_exists(session, platform):
             raise NotFound(f"no platform {platform!r}")
         current = platform_freshness(session, platform)
         days = history(session, platform, since)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Path, Query, Request, status
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from harvester import compliance
+from harvester.store.platforms import platform_exists
 from harvester.store.ratings import (
     MAX_COMMENT_LENGTH,
     Rating,
@@ -95,7 +95,7 @@ def ratings_of_record(record_id: RecordId, db: DbDep) -> dict[str, Any]:
 def ratings_of_platform(platform: str, db: DbDep) -> dict[str, Any]:
     """Average and count of the platform's published ratings."""
     with db.session() as session:
-        if not compliance.platform_exists(session, platform):
+        if not platform_exists(session, platform):
             raise NotFound(f"no platform {platform!r}")
         return platform_ratings(session, platform)
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import RedirectResponse
 
-from harvester import compliance
+from harvester.store.platforms import platform_exists
 from harvester.store.records import get_record
 from harvester.store.service import EventKind, service_figures
 from mappings.record import Record
@@ -49,7 +49,7 @@ def platform_service(
     if (end - start).days >= MAX_DAYS:
         raise InvalidParameter("from", f"a period may cover {MAX_DAYS} days at most")
     with db.session() as session:
-        if not compliance.platform_exists(session, platform):
+        if not platform_exists(session, platform):
             raise NotFound(f"no platform {platform!r}")
     config.service.roll_up(db)
     with db.session() as session:

@@ -5,7 +5,8 @@ it names endpoints and failures a platform may not want advertised — so every
 endpoint here needs a token. An operator sees and triggers only their own
 platform's sources (another platform's source is a 403, and is left out of
 listings); the centre's admin sees everything and alone may add, edit and
-delete sources.
+remove sources. Adding, editing and removing share the store's checks with the
+``sharenet sources`` commands (:mod:`harvester.store.sources`).
 
 Reads and writes go through the harvester's store functions; starting a run
 and knowing the next scheduled one are hooks of :class:`ApiConfig`.
@@ -13,6 +14,7 @@ and knowing the next scheduled one are hooks of :class:`ApiConfig`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
@@ -22,24 +24,26 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from harvester.errors import ConfigError
-from harvester.store.models import PlatformRow, RecordRow, RunErrorRow, RunRow, SourceRow
+from harvester.errors import UnknownPlatform
+from harvester.removal import remove_source
+from harvester.store.models import RecordRow, RunErrorRow, RunRow, SourceRow
+from harvester.store.platforms import IDENTIFIER
 from harvester.store.runs import RUNNING, latest_run, list_runs, run_errors
 from harvester.store.sources import (
     add_source,
-    delete_source,
     get_source,
     list_sources,
     update_source,
 )
+from indexer.errors import SearchError
 from search_api.auth import Principal
 from search_api.config import ApiConfig
 from search_api.deps import AdminDep, ConfigDep, DbDep, TokenDep
 from search_api.errors import Conflict, InvalidParameter, NotAvailable, NotFound
 
-router = APIRouter(prefix="/api", tags=["operations"])
+log = logging.getLogger(__name__)
 
-SOURCE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+router = APIRouter(prefix="/api", tags=["operations"])
 
 
 class RunSummary(BaseModel):
@@ -91,8 +95,10 @@ class SourceOut(BaseModel):
     config: dict[str, Any]
     schedule: str | None
     enabled: bool
+    removed_at: datetime | None
+    """When the source was removed (its runs and withdrawn records are kept)."""
     status: str
-    """``disabled``, ``never_harvested``, or the status of the latest run."""
+    """``removed``, ``disabled``, ``never_harvested``, or the status of the latest run."""
     last_run: RunSummary | None
     next_run: datetime | None
     """From the scheduler; ``null`` when not scheduled or no scheduler runs here."""
@@ -104,7 +110,7 @@ class SourceOut(BaseModel):
 class SourceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=SOURCE_ID)
+    id: str = Field(pattern=IDENTIFIER)
     platform: str = Field(min_length=1, max_length=64)
     protocol: str = Field(min_length=1, max_length=32)
     url: str = Field(min_length=1, max_length=2000)
@@ -215,17 +221,14 @@ def trigger(
 def create_source(
     body: SourceIn, _admin: AdminDep, db: DbDep, config: ConfigDep, response: Response
 ) -> SourceOut:
-    """Add a source (admin). Its platform must exist."""
+    """Add a source (admin). Its platform must exist; the id must be new (409)."""
     fields = body.model_dump()
-    if config.validate_source is not None:
-        config.validate_source(fields)
+    source_id = fields.pop("id")
     with db.session() as session:
-        if session.get(PlatformRow, body.platform) is None:
-            raise InvalidParameter("platform", f"unknown platform {body.platform!r}")
-        if session.get(SourceRow, body.id) is not None:
-            raise Conflict(f"source {body.id!r} already exists")
-        source_id = fields.pop("id")
-        row = add_source(session, source_id, **fields)
+        try:
+            row = add_source(session, source_id, adapter_dirs=config.adapter_dirs, **fields)
+        except UnknownPlatform as exc:
+            raise InvalidParameter("platform", exc.message) from exc
         out = _sources_out(session, [row], config)[0]
     _changed(config)
     response.headers["Location"] = f"/api/sources/{row.id}"
@@ -242,23 +245,29 @@ def edit_source(
         if key in changes and changes[key] is None:
             raise InvalidParameter(key, "may not be null")
     with db.session() as session:
-        row = get_source(session, source_id)
-        if config.validate_source is not None:
-            config.validate_source({**_fields(row), **changes})
-        row = update_source(session, source_id, **changes)
+        row = update_source(session, source_id, config.adapter_dirs, **changes)
         out = _sources_out(session, [row], config)[0]
     _changed(config)
     return out
 
 
 @router.delete("/sources/{source_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_source(source_id: str, _admin: AdminDep, db: DbDep, config: ConfigDep) -> Response:
-    """Delete a source and its runs (admin); refused (409) while it holds records."""
-    try:
-        with db.session() as session:
-            delete_source(session, source_id)
-    except ConfigError as exc:
-        raise Conflict(exc.message) from exc
+def delete_source(
+    source_id: str,
+    _admin: AdminDep,
+    db: DbDep,
+    config: ConfigDep,
+    purge: Annotated[bool, Query(description="Delete its records and runs too.")] = False,
+) -> Response:
+    """Remove a source (admin): its records stay, withdrawn, and its runs stay, unless
+    ``purge``; refused (409) while it is being harvested. Its records leave the index."""
+    with db.session() as session:
+        removal = remove_source(session, source_id, purge=purge)
+    if removal.unindex:
+        try:
+            config.backend.delete(removal.unindex)
+        except SearchError as exc:  # the store is right; the next sync or rebuild catches up
+            log.warning("index not updated after removing %s: %s", source_id, exc)
     _changed(config)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -286,6 +295,7 @@ def _fields(row: SourceRow) -> dict[str, Any]:
         "config": row.config,
         "schedule": row.schedule,
         "enabled": row.enabled,
+        "removed_at": row.removed_at,
     }
 
 
@@ -349,6 +359,8 @@ def _sources_out(session: Session, rows: Sequence[SourceRow], config: ApiConfig)
 def _status(row: SourceRow, last: RunRow | None) -> str:
     if last is not None and last.status == RUNNING:
         return RUNNING
+    if row.removed_at is not None:
+        return "removed"
     if not row.enabled:
         return "disabled"
     return last.status if last is not None else "never_harvested"

@@ -17,6 +17,7 @@ from mappings.errors import ShareNetError
 from sharenet.settings import Settings
 
 COMMANDS: dict[str, str] = {
+    "platforms": "sharenet.cli.platforms:platforms",
     "sources": "sharenet.cli.sources:sources",
     "adapters": "sharenet.cli.adapters:adapters",
     "harvest": "sharenet.cli.harvest:harvest",

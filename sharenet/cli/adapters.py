@@ -12,7 +12,7 @@ import click
 from harvester.check import check_spec
 from harvester.http import make_client
 from harvester.protocols.base import SourceSpec
-from harvester.registry import validate_url
+from harvester.store.sources import validate_url
 from mappings.errors import MappingConfigError
 from mappings.formats.jsonspec import config_files, read_config
 from sharenet.cli.checking import echo_check

@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import click
 
-from harvester.compliance import platform_exists
-from harvester.errors import UnknownPlatform
 from harvester.linkcheck import check_links, parse_rate
+from harvester.store.platforms import get_platform
 from sharenet.context import open_database
 from sharenet.settings import Settings
 
@@ -48,8 +47,7 @@ def check(
     with open_database(settings) as db:
         if platform is not None:
             with db.session() as session:
-                if not platform_exists(session, platform):
-                    raise UnknownPlatform(f"unknown platform {platform!r}")
+                get_platform(session, platform)
         result = check_links(
             db,
             platform=platform,

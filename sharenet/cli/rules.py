@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from harvester.compliance import count_live, platform_exists
+from harvester.compliance import count_live
 from harvester.compliance import reevaluate as reevaluate_records
-from harvester.errors import UnknownPlatform
+from harvester.store.platforms import get_platform
 from sharenet.batch import batch_work
 from sharenet.cli.progress import ProgressLine
 from sharenet.context import open_database
@@ -29,8 +29,8 @@ def reevaluate(settings: Settings, platform: str | None) -> None:
     with an edited rules file. Only records whose findings changed are written.
     """
     with open_database(settings) as db, db.session() as session:
-        if platform is not None and not platform_exists(session, platform):
-            raise UnknownPlatform(f"unknown platform {platform!r}")
+        if platform is not None:
+            get_platform(session, platform)
         total = count_live(session, platform)
         with batch_work(), ProgressLine("rules reevaluate") as line:
             result = reevaluate_records(

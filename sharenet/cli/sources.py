@@ -1,4 +1,4 @@
-"""``sharenet sources``: list, add and seed the sources the harvester reads."""
+"""``sharenet sources``: list, add, edit, remove and seed the sources the harvester reads."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from harvester.errors import ConfigError
 from harvester.http import make_client
 from harvester.protocols import ADAPTERS
 from harvester.protocols.jsonapi import checked_config_name
-from harvester.registry import load_registry, seed, validate_url
+from harvester.registry import load_registry, seed
 from harvester.store.runs import latest_run
-from harvester.store.sources import add_source, list_sources
+from harvester.store.sources import add_source, list_sources, validate_url
 from sharenet.cli.checking import echo_check
+from sharenet.cli.source_edits import edit, remove
 from sharenet.context import open_database
 from sharenet.pipeline import http_options
 from sharenet.settings import Settings
@@ -23,6 +24,10 @@ from sharenet.settings import Settings
 @click.group()
 def sources() -> None:
     """The harvestable endpoints of the platforms."""
+
+
+sources.add_command(edit)
+sources.add_command(remove)
 
 
 @sources.command("list")
@@ -37,7 +42,7 @@ def list_(settings: Settings) -> None:
             run = latest_run(session, row.id)
             last = f"last run {run.id} {run.status}" if run else "never harvested"
             what = row.config.get("metadata_prefix") or row.config.get("config") or ""
-            state = "" if row.enabled else "  [disabled]"
+            state = "  [removed]" if row.removed_at else "" if row.enabled else "  [disabled]"
             click.echo(
                 f"{row.id:<16} {row.platform:<12} {row.protocol:<8} {what:<14} "
                 f"{row.url}  ({last}){state}"
@@ -59,7 +64,11 @@ def list_(settings: Settings) -> None:
 )
 @click.option("--name-zh", default="", help="Chinese name.")
 @click.option("--name-en", default="", help="English name.")
-@click.option("--platform", default=None, help="Platform id (default: the source id).")
+@click.option(
+    "--platform",
+    default=None,
+    help="Platform id (default: the source id); it must exist (`sharenet platforms add`).",
+)
 @click.option("--schedule", default=None, help="Cron expression or 'every 6h'.")
 @click.pass_obj
 def add(
@@ -102,6 +111,7 @@ def add(
             name_zh=name_zh,
             name_en=name_en,
             schedule=schedule,
+            adapter_dirs=settings.adapter_dirs,
         )
     click.echo(f"added source {source_id} ({protocol} {url})")
 

@@ -17,10 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from harvester.compliance import compliance_summary, known_platforms, records_page
-from harvester.errors import UnknownPlatform
+from harvester.compliance import compliance_summary, records_page
 from harvester.store.compliance_models import ComplianceSnapshotRow
-from harvester.store.models import PlatformRow
+from harvester.store.platforms import get_platform, platform_ids
 from sharenet.reports.render import render_csv, render_html, render_json
 
 WORST = 20
@@ -77,9 +76,9 @@ def platform_report(
     session: Session, platform: str, *, now: datetime, save: bool = True
 ) -> dict[str, Any]:
     summary = compliance_summary(session, platform).as_json()
-    row = session.get(PlatformRow, platform)
-    summary["name_zh"] = row.name_zh if row else ""
-    summary["name_en"] = row.name_en if row else ""
+    row = get_platform(session, platform)
+    summary["name_zh"] = row.name_zh
+    summary["name_en"] = row.name_en
     summary["worst"] = records_page(session, platform, worst_first=True, size=WORST).items
     previous = _latest_snapshot(session, platform)
     summary["previous_report_at"] = previous.created_at.isoformat() if previous else None
@@ -101,12 +100,7 @@ def build_report(
 ) -> dict[str, Any]:
     """The report of one platform, or of every known platform."""
     now = now or datetime.now(UTC)
-    platforms = known_platforms(session)
-    if platform is not None:
-        if platform not in platforms:
-            known = ", ".join(platforms) or "none yet"
-            raise UnknownPlatform(f"unknown platform {platform!r}; known: {known}")
-        platforms = [platform]
+    platforms = platform_ids(session) if platform is None else [get_platform(session, platform).id]
     return {
         "report": "compliance",
         "generated_at": now.isoformat(),

@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from harvester.compliance import compliance_summary, known_platforms
-from harvester.errors import UnknownPlatform
+from harvester.compliance import compliance_summary
 from harvester.freshness import platform_freshness
 from harvester.store.complaints import complaint_stats
-from harvester.store.models import PlatformRow, RecordRow, RunRow, SourceRow
+from harvester.store.models import RecordRow, RunRow, SourceRow
+from harvester.store.platforms import get_platform
 from harvester.store.ratings import approved_comments, platform_ratings
 from harvester.store.service import roll_up_terms, service_figures
 from sharenet.reports.render import render_html, render_json
@@ -125,19 +125,16 @@ def build_report(
     session: Session, platform: str, year: int, *, now: datetime | None = None
 ) -> dict[str, Any]:
     now = now or datetime.now(UTC)
-    if platform not in known_platforms(session):
-        known = ", ".join(known_platforms(session)) or "none yet"
-        raise UnknownPlatform(f"unknown platform {platform!r}; known: {known}")
+    row = get_platform(session, platform)
     roll_up_terms(session, now.date())
     start = datetime(year, 1, 1, tzinfo=UTC)
     end = datetime(year + 1, 1, 1, tzinfo=UTC)
-    row = session.get(PlatformRow, platform)
     return {
         "report": "evaluation",
         "purpose": PURPOSE,
         "platform": platform,
-        "name_zh": row.name_zh if row else "",
-        "name_en": row.name_en if row else "",
+        "name_zh": row.name_zh,
+        "name_en": row.name_en,
         "year": year,
         "from": start.date().isoformat(),
         "to": date(year, 12, 31).isoformat(),

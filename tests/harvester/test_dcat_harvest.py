@@ -20,6 +20,7 @@ from harvester.store import Database
 from harvester.store.records import count_records, iter_records
 from harvester.store.sources import add_source
 from tests.harvester.json_platforms import PlatformServer
+from tests.platform_support import register
 
 pytestmark = pytest.mark.integration
 
@@ -69,6 +70,7 @@ def server(tmp_path: Path, realdata: Path) -> Iterator[PlatformServer]:
 
 def _source(db: Database, server: PlatformServer, name: str, path: str) -> str:
     with db.session() as session:
+        register(session, "dcat-demo")
         add_source(session, name, platform="dcat-demo", protocol="dcat", url=server.base + path)
     return name
 

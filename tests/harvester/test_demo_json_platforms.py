@@ -18,6 +18,7 @@ from harvester.store import Database
 from harvester.store.records import count_records
 from harvester.store.sources import add_source
 from sharenet.demo.catalogue import load_lines
+from tests.platform_support import register
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -49,6 +50,7 @@ def test_demo_platform_maps_whole_and_a_failed_page_keeps_the_earlier_ones(
 ) -> None:
     platform, url = demo
     with db.session() as session:
+        register(session, platform)
         add_source(session, platform, platform=platform, protocol="json", url=url,
                    config={"config": platform, "page_size": 100})  # fmt: skip
     report = harvest(db, platform)

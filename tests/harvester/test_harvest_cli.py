@@ -50,8 +50,16 @@ def test_bad_source_definitions(database_url: str, args: list[str], fragment: st
     assert "bad " not in _run(database_url, "sources", "list").output
 
 
+def _platform(database_url: str, platform_id: str) -> None:
+    added = _run(
+        database_url, "platforms", "add", platform_id, "--name-zh", "平台", "--name-en", "P"
+    )
+    assert added.exit_code == 0, added.output
+
+
 def test_unreachable_host(database_url: str) -> None:
     url = f"http://127.0.0.1:{free_port()}/oai"
+    _platform(database_url, "gone")
     added = _run(
         database_url,
         "sources",
@@ -74,6 +82,7 @@ def test_unreachable_host(database_url: str) -> None:
 def test_add_harvest_runs_and_export(database_url: str, tmp_path: Path) -> None:
     records = tmp_path / "items.jsonl"
     write_items(records, read_items(DATA / "provider_items.jsonl"))
+    _platform(database_url, "ncdc")
     with OaiServerProcess(records, batch_size=10) as server:
         added = _run(
             database_url,

@@ -27,6 +27,7 @@ from tests.harvester.oai_support import (
     record_xml,
     snapshot,
 )
+from tests.platform_support import register
 
 pytestmark = pytest.mark.integration
 
@@ -57,6 +58,7 @@ def _harvest_against(
     """Store a good harvest, then harvest again from a misbehaving server; the store must hold."""
     with ReplayServer(lambda a: IDENTIFY if a.get("verb") == "Identify" else GOOD_PAGE) as good:
         with db.session() as session:
+            register(session, "ncdc")
             add_source(
                 session,
                 "src",

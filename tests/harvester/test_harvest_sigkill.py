@@ -23,6 +23,7 @@ from tests.harvester.oai_support import (
     snapshot,
 )
 from tests.local_servers import wait_until
+from tests.platform_support import register
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -42,6 +43,7 @@ def test_killed_harvest_resumes_from_its_checkpoint(
         with db.session() as session:
             for sid in ("killed", "reference"):
                 config = {"metadata_prefix": "oai_dc"}
+                register(session, "ncdc")
                 add_source(
                     session, sid, platform="ncdc", protocol="oai-pmh", url=server.url, config=config
                 )

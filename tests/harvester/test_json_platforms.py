@@ -27,6 +27,7 @@ from harvester.store.sources import add_source
 from mappings.formats.jsonspec import config_path
 from mappings.record import record_id
 from tests.harvester.json_platforms import STYLES, PlatformServer
+from tests.platform_support import register
 
 pytestmark = pytest.mark.integration
 
@@ -51,6 +52,7 @@ def platform(
 def _add(db: Database, server: PlatformServer) -> str:
     assert server.style is not None
     with db.session() as session:
+        register(session, server.name)
         add_source(
             session,
             server.name,

@@ -23,6 +23,7 @@ from tests.harvester.oai_support import (
     read_items,
     snapshot,
 )
+from tests.platform_support import register
 
 pytestmark = pytest.mark.integration
 
@@ -40,6 +41,7 @@ def provider(tmp_path: Path) -> Iterator[OaiServerProcess]:
 
 def _source(db: Database, url: str, prefix: str = "oai_dc", sid: str = "ncdc") -> None:
     with db.session() as session:
+        register(session, "ncdc")
         add_source(
             session,
             sid,

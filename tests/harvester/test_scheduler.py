@@ -34,6 +34,7 @@ from tests.harvester.oai_support import (
     dc_item,
 )
 from tests.local_servers import wait_until
+from tests.platform_support import register
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -87,6 +88,7 @@ def test_runs_on_time_and_never_overlap(
     # every run takes longer than the interval: 6 pages x 0.5 s after a ~1 s start-up
     with OaiServerProcess(catalogue, batch_size=4, page_delay=0.5) as server:
         with db.session() as session:
+            register(session, "ncdc")
             add_source(
                 session,
                 "slow",
@@ -119,6 +121,7 @@ def test_manual_trigger_is_refused_while_a_run_is_live(
 ) -> None:
     with OaiServerProcess(catalogue, batch_size=4, page_delay=0.5) as server:
         with db.session() as session:
+            register(session, "ncdc")
             add_source(
                 session,
                 "busy",
@@ -142,6 +145,7 @@ def test_a_hanging_source_is_timed_out(
 ) -> None:
     with ReplayServer(lambda args: Reply(delay=60.0)) as stalled:
         with db.session() as session:
+            register(session, "ncdc")
             add_source(
                 session,
                 "hangs",
@@ -167,6 +171,7 @@ def test_restart_resumes_an_interrupted_run(
 ) -> None:
     with OaiServerProcess(catalogue, batch_size=4, page_delay=0.4) as server:
         with db.session() as session:
+            register(session, "ncdc")
             add_source(
                 session,
                 "crash",

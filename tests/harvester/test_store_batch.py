@@ -22,6 +22,7 @@ from harvester.store.sources import add_source
 from mappings.findings import Finding, Level
 from mappings.record import Record, content_hash, record_id
 from tests.harvester.oai_support import IDENTIFY, ReplayServer, oai_reply, record_xml
+from tests.platform_support import register
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 T1 = datetime(2025, 2, 1, tzinfo=UTC)
@@ -144,6 +145,7 @@ def test_a_deleted_header_between_listings_of_the_same_record(db: Database) -> N
     )
     with ReplayServer(lambda a: IDENTIFY if a.get("verb") == "Identify" else page) as server:
         with db.session() as s:
+            register(s, "ncdc")
             add_source(
                 s,
                 "src",

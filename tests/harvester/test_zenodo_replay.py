@@ -15,6 +15,7 @@ from harvester.store.sources import add_source
 from mappings.formats import MappingContext, map_payload
 from mappings.record import record_id
 from tests.harvester.oai_support import ReplayServer, Reply, iter_zenodo
+from tests.platform_support import register
 
 pytestmark = pytest.mark.integration
 
@@ -37,6 +38,7 @@ def _replay(realdata: Path) -> ReplayServer:
 def test_zenodo_listing_harvests_and_maps(db: Database, realdata: Path) -> None:
     with _replay(realdata) as server:
         with db.session() as session:
+            register(session, "zenodo")
             add_source(
                 session,
                 "zenodo",

@@ -24,6 +24,7 @@ from sharenet.context import index_cursor_path
 from sharenet.pipeline import sync_index
 from sharenet.settings import Settings
 from tests.indexer.conftest import load_corpus
+from tests.platform_support import register
 
 RECORDS = load_corpus()[:40]
 
@@ -31,6 +32,7 @@ RECORDS = load_corpus()[:40]
 def _fill(db: Database, records: list[Record]) -> None:
     with db.session() as session:
         for source in sorted({r.source for r in records}):
+            register(session, source)
             add_source(session, source, platform=source, protocol="oai-pmh", url="http://x")
         for record in records:
             upsert_record(session, record.model_copy(deep=True), raw="", raw_format="test")

@@ -27,7 +27,6 @@ from mappings.rules import RuleContext, evaluate
 from search_api.app import create_app
 from search_api.auth import create_token, revoke_token
 from search_api.config import ApiConfig
-from sharenet.api import validate_source
 from tests.conftest import fresh_postgres
 
 NEXT_RUN = datetime(2030, 1, 1, 6, 0, tzinfo=UTC)
@@ -262,7 +261,6 @@ def serving(db: Database, index_dir: Path) -> Iterator[Api]:
         backend=backend,
         trigger_harvest=hooks.trigger,
         next_run=hooks.next_run,
-        validate_source=validate_source,
         sources_changed=hooks.sources_changed,
     )
     with TestClient(create_app(config)) as client:

@@ -186,7 +186,7 @@ def test_without_a_harvest_hook_the_api_says_so(api: Api) -> None:
     assert assert_error_shape(reply.json())["code"] == "not_available"
 
 
-def test_admin_adds_edits_and_deletes_sources(api: Api) -> None:
+def test_admin_adds_edits_and_removes_sources(api: Api) -> None:
     admin = api.auth("admin")
     created = api.client.post("/api/sources", json=NEW_SOURCE, headers=admin)
     assert created.status_code == 201, created.text
@@ -200,11 +200,34 @@ def test_admin_adds_edits_and_deletes_sources(api: Api) -> None:
     unscheduled = api.client.patch("/api/sources/cgris-oai", json={"schedule": None}, headers=admin)
     assert unscheduled.json()["schedule"] is None
     assert api.client.delete("/api/sources/cgris-oai", headers=admin).status_code == 204
-    assert api.client.get("/api/sources/cgris-oai", headers=admin).status_code == 404
+    gone = api.client.get("/api/sources/cgris-oai", headers=admin)
+    assert gone.status_code == 404  # it held nothing, so nothing of it is kept
     assert api.hooks.changes == 4
-    holding = api.client.delete("/api/sources/ncdc-oai", headers=admin)
-    assert holding.status_code == 409
-    assert "records" in assert_error_shape(holding.json())["message"]
+
+
+def test_removing_a_source_keeps_its_history_and_purging_deletes_it(api: Api) -> None:
+    admin = api.auth("admin")
+    held = api.client.get("/api/sources/ncdc-oai", headers=admin).json()["records"]
+    indexed = api.backend.count()
+    assert held["live"] > 0
+    assert api.client.delete("/api/sources/ncdc-oai", headers=admin).status_code == 204
+    kept = api.client.get("/api/sources/ncdc-oai", headers=admin).json()
+    assert kept["status"] == "removed" and kept["removed_at"] is not None
+    assert kept["records"] == {"live": 0, "deleted": held["live"] + held["deleted"]}
+    runs = api.client.get("/api/sources/ncdc-oai/runs", headers=admin).json()
+    assert [r["id"] for r in runs] == [api.runs["ncdc_failed"], api.runs["ncdc_ok"]]
+    assert api.backend.count() == indexed - held["live"]
+    edit = api.client.patch("/api/sources/ncdc-oai", json={"enabled": True}, headers=admin)
+    assert edit.status_code == 409 and "removed" in assert_error_shape(edit.json())["message"]
+    harvest = api.client.post("/api/sources/ncdc-oai/harvest", headers=admin)
+    assert harvest.status_code == 409 and api.hooks.triggered == []
+
+    purged = api.client.delete("/api/sources/ncdc-oai", params={"purge": True}, headers=admin)
+    assert purged.status_code == 204
+    assert api.client.get("/api/sources/ncdc-oai", headers=admin).status_code == 404
+    assert api.client.get(f"/api/runs/{api.runs['ncdc_ok']}", headers=admin).status_code == 404
+    assert api.backend.count() == indexed - held["live"]
+    assert api.hooks.changes == 2
 
 
 @pytest.mark.parametrize(

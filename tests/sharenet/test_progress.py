@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from harvester.store import Database
+from harvester.store.platforms import upsert_platforms
 from harvester.store.records import Incoming, upsert_records
-from harvester.store.sources import add_source, upsert_platforms
+from harvester.store.sources import add_source
 from mappings.record import Record, record_id
 from sharenet.cli.progress import ProgressLine
 from sharenet.settings import Settings

@@ -33,6 +33,21 @@ def _cli(tmp_path: Path, database_url: str, *args: str) -> Result:
     return CliRunner().invoke(main, [*base, *args])
 
 
+def _platform(tmp_path: Path, database_url: str, platform_id: str) -> None:
+    added = _cli(
+        tmp_path,
+        database_url,
+        "platforms",
+        "add",
+        platform_id,
+        "--name-zh",
+        "平台",
+        "--name-en",
+        "P",
+    )
+    assert added.exit_code == 0, added.output
+
+
 def _snapshot(database_url: str) -> dict[str, object]:
     """Every table's row count, and the records' content hashes."""
     db = Database(database_url)
@@ -52,6 +67,7 @@ def _snapshot(database_url: str) -> dict[str, object]:
 def test_check_prints_records_and_findings_and_stores_nothing(
     tmp_path: Path, database_url: str, sciencedb: PlatformServer
 ) -> None:
+    _platform(tmp_path, database_url, "sciencedb")
     added = _cli(
         tmp_path, database_url,
         "sources", "add", "sdb", "--protocol", "json", "--config", "sciencedb",
@@ -75,6 +91,7 @@ def test_check_reports_a_source_that_cannot_be_read(
     tmp_path: Path, database_url: str, sciencedb: PlatformServer
 ) -> None:
     url = sciencedb.base + "/no-such-endpoint"
+    _platform(tmp_path, database_url, "gone")
     added = _cli(
         tmp_path, database_url,
         "sources", "add", "gone", "--protocol", "json", "--config", "sciencedb", "--url", url,
@@ -97,6 +114,7 @@ def test_add_checks_the_json_configuration_and_accepts_dcat(
     )  # fmt: skip
     assert bad.exit_code == 1
     assert "no such JSON platform configuration" in bad.output and "sciencedb" in bad.output
+    _platform(tmp_path, database_url, "portal")
     dcat = _cli(
         tmp_path, database_url,
         "sources", "add", "portal", "--protocol", "dcat", "--url", "http://127.0.0.1:9/catalog.ttl",
