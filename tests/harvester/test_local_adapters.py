@@ -26,6 +26,7 @@ from sqlalchemy import select
 from harvester.runs import RunOptions, harvest
 from harvester.store import Database
 from harvester.store.adapter_models import AdapterConfigRow
+from harvester.store.platforms import upsert_platforms
 from harvester.store.records import iter_records
 from harvester.store.runs import list_runs, run_errors
 from harvester.store.sources import add_source
@@ -111,6 +112,11 @@ class Deployment:
         return done
 
     def add_json(self, source: str, config: str, url: str) -> None:
+        """The source, and its platform (named after it) if that is not there yet."""
+        platform = self.run(
+            "platforms", "add", source, "--name-zh", "地学数据", "--name-en", "Geodata", ok=False
+        )
+        assert platform.returncode == 0 or "already exists" in platform.stderr, platform.stderr
         self.run("sources", "add", source, "--protocol", "json", "--config", config, "--url", url)
 
     def export(self, source: str) -> list[dict[str, Any]]:
@@ -235,6 +241,7 @@ def test_a_page_of_which_no_item_maps_fails_the_run_once_and_replaces_nothing(
     folder = tmp_path / "adapters"
     _write(folder / "geodata.json", GEODATA)
     with db.session() as session:
+        upsert_platforms(session, [{"id": "geo", "name_zh": "地学数据", "name_en": "Geodata"}])
         add_source(
             session,
             "geo",
@@ -242,6 +249,7 @@ def test_a_page_of_which_no_item_maps_fails_the_run_once_and_replaces_nothing(
             protocol="json",
             url=geodata.url,
             config={"config": "geodata"},
+            adapter_dirs=(folder,),
         )
     options = RunOptions(config_dirs=(folder,))
     assert harvest(db, "geo", options=options).ok
