@@ -272,6 +272,42 @@ def _churn(data_dir: str, stop: Any) -> None:
     db.dispose()
 
 
+def _generate(data_dir: Path, n: int) -> None:
+    """A catalogue of ``n`` generated records (those of benchmarks/search_tantivy.py):
+    indexed, with an empty store beside it for the service records. Kept and reused."""
+    from search_tantivy import records
+
+    from sharenet.context import open_backend, open_database
+    from sharenet.settings import Settings
+
+    settings = Settings(data_dir=data_dir)
+    open_database(settings).dispose()
+    backend = open_backend(settings)
+    try:
+        if backend.count() != n:
+            started = time.perf_counter()
+            backend.rebuild(records(n))
+            print(f"generated and indexed {n:,} records in {time.perf_counter() - started:.0f} s")
+    finally:
+        backend.close()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time used so far by ``pid`` and its children (the workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, help="a data directory (`make demo` made one)")
@@ -287,9 +323,7 @@ def main() -> None:
     if args.url is None and args.data_dir is None:
         parser.error("give --data-dir (or --url)")
     if args.generate:
-        from benchmarks.catalogue_big import build
-
-        build(args.data_dir, args.generate)
+        _generate(args.data_dir, args.generate)
     server = None
     url = args.url
     if url is None:
@@ -302,7 +336,7 @@ def main() -> None:
         )
         _wait(url, server)
     try:
-        _report(args, url)
+        _report(args, url, server.pid if server is not None else None)
     finally:
         if server is not None:
             server.terminate()
@@ -311,7 +345,7 @@ def main() -> None:
         print(f"impressions in the store after shutdown: {_impressions(args.data_dir)}")
 
 
-def _report(args: argparse.Namespace, url: str) -> None:
+def _report(args: argparse.Namespace, url: str, pid: int | None) -> None:
     size = "?"
     if args.data_dir is not None:
         from sharenet.context import open_backend
@@ -337,11 +371,19 @@ def _report(args: argparse.Namespace, url: str) -> None:
                 time.sleep(3)
             load = os.getloadavg()[0]
             before = _impressions(args.data_dir) if args.data_dir else 0
+            cpu = _cpu_seconds(pid) if pid else 0.0
+            mine = time.process_time()
             row = _load(url, target, clients, args.requests, args.seconds, seed=clients)
+            served = max(len(row.latencies), 1)
+            cpu_ms = (_cpu_seconds(pid) - cpu) / served * 1000 if pid else float("nan")
+            client_ms = (time.process_time() - mine) / served * 1000
             if churn is not None:
                 stop.set()
                 churn.join()
             print(row.line(load))
+            print(
+                f"      server CPU {cpu_ms:.2f} ms/request, this client's {client_ms:.2f} ms/request"
+            )
             if args.data_dir is not None and target == "api":
                 _check_counts(args.data_dir, before, row.hits)
 

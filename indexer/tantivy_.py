@@ -18,8 +18,9 @@ directory lock, within a bound.
 Readers reload by hand: a search first looks at the generation's ``meta.json``
 (rewritten by rename on every commit, from any process) and, if it changed,
 takes a new searcher. What is computed on one committed state -- the facet
-counts of the whole catalogue, which the home page asks for on every visit --
-is kept with that state's searcher and dropped with it.
+counts of the whole catalogue, which the home page asks for on every visit, and
+the latest answers (:data:`CACHED_PAGES`) -- is kept with that state's searcher
+and dropped with it, so no answer outlives the commit it was read from.
 """
 
 from __future__ import annotations
