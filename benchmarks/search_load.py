@@ -72,6 +72,15 @@ FILTERS: list[dict[str, str]] = [
     {"sort": "newest"},
     {"page": "2"},
 ]
+HOSTILE: list[dict[str, str]] = [
+    {"q": "soil " * 2000},
+    {"q": '"unbalanced quote'},
+    {"q": "soil", "size": "1000000"},
+    {"q": "soil", "page": "-1"},
+    {"q": "soil", "fields": "password"},
+]
+"""Each must be a 4xx with a message (the unbalanced quote: words, a 200); a 5xx is an error."""
+HOSTILE_EVERY = 50
 TARGETS = {"api": "/api/search", "page": "/search"}
 
 
@@ -83,6 +92,9 @@ class Row:
     errors: dict[str, int] = field(default_factory=dict)
     hits: int = 0
     seconds: float = 0.0
+    rejected: int = 0
+    """Hostile requests answered with a 4xx and a message, as they must be."""
+    hostile: set[str] = field(default_factory=set)
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -98,15 +110,19 @@ class Row:
         return (
             f"{self.target:<5} {self.clients:>3} clients  {done / self.seconds:7.1f} req/s  "
             f"p50 {statistics.median(ms):7.1f}  p95 {pct(0.95):7.1f}  p99 {pct(0.99):7.1f} ms  "
-            f"{done:>5} ok  errors {errors}  (load avg before {load:.2f})"
+            f"{done:>5} ok  {self.rejected} hostile refused  errors {errors}  "
+            f"(load avg before {load:.2f})"
         )
 
 
 def _paths(target: str, count: int, seed: int) -> list[str]:
+    """The row's requests; one in :data:`HOSTILE_EVERY` of the API's is hostile."""
     rng = random.Random(seed)
     out = []
-    for _ in range(count):
+    for n in range(count):
         params = {"q": rng.choice(QUERIES), **rng.choice(FILTERS)}
+        if target == "api" and n % HOSTILE_EVERY == HOSTILE_EVERY - 1:
+            params = rng.choice(HOSTILE)
         out.append(f"{TARGETS[target]}?{urlencode(params)}")
     return out
 
@@ -138,7 +154,15 @@ async def _client(
         if closing:
             writer.close()
             reader = writer = None
-        if status >= 500 or status != 200:
+        hostile = api and path in row.hostile
+        if hostile:
+            # refused with the error shape, or (query syntax) taken as words: never a 5xx
+            refused = 400 <= status < 500 and b'"message"' in body
+            survived = status == 200 and b'"hits"' in body
+            row.rejected += refused
+            if not (refused or survived):
+                row.error(f"hostile-http{status}")
+        elif status != 200:
             row.error(f"http{status}")
         elif api:
             try:
@@ -183,6 +207,7 @@ def _load(url: str, target: str, clients: int, requests: int, seconds: float, se
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     row = Row(target, clients)
     paths = _paths(target, requests, seed)
+    row.hostile = {f"{TARGETS[target]}?{urlencode(h)}" for h in HOSTILE}
     shares = [paths[i::clients] for i in range(clients)]
 
     async def run() -> None:
@@ -381,9 +406,7 @@ def _report(args: argparse.Namespace, url: str, pid: int | None) -> None:
                 stop.set()
                 churn.join()
             print(row.line(load))
-            print(
-                f"      server CPU {cpu_ms:.2f} ms/request, this client's {client_ms:.2f} ms/request"
-            )
+            print(f"      server CPU {cpu_ms:.2f} ms/request, this client's {client_ms:.2f} ms")
             if args.data_dir is not None and target == "api":
                 _check_counts(args.data_dir, before, row.hits)
 
