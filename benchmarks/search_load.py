@@ -5,8 +5,15 @@ loads it from this process (a separate one: the server's cores are not the
 client's), with a small asyncio HTTP/1.1 client on keep-alive connections so the
 client's own cost stays far below the server's. Each row is bounded both by a
 request count and by a time limit. Targets: ``api`` is ``/api/search`` with a
-mix of Chinese and English queries, filters and pages; ``page`` is the ``/search``
-web page with the same queries.
+mix of Chinese and English queries, filters and pages, and one hostile request in
+fifty (a 10,000-character query, an unbalanced quote, a huge ``size``, a negative
+``page``, an unknown field: each must be refused with a 4xx, or taken as words);
+``page`` is the ``/search`` web page with the same queries. ``--mix hot`` (the
+default) repeats popular queries, as a portal's traffic does, so the engine's
+answers cached per commit serve most; ``--mix cold`` draws most searches
+afresh, which is what the engine itself sustains. Each row also prints the
+server's CPU time per request (all its processes), a figure that, unlike req/s,
+hardly depends on what else the machine is doing.
 
 With ``--harvest`` a second process changes the catalogue throughout each row:
 full harvests of the demo platforms (started on 127.0.0.1 by that process)
@@ -17,7 +24,7 @@ the expected JSON/HTML counts as an error. After each row the service records
 the server wrote (impressions) are compared with the hits it returned.
 
     python benchmarks/search_load.py --data-dir data/demo                # make demo first
-    python benchmarks/search_load.py --data-dir data/demo --harvest
+    python benchmarks/search_load.py --data-dir data/demo --mix cold --harvest
     python benchmarks/search_load.py --data-dir data/big --generate 1000000   # builds once
     python benchmarks/search_load.py --url http://127.0.0.1:8000          # a running server
 
@@ -63,6 +70,11 @@ QUERIES = [
     '"air temperature"',
     "黑土",
     "",
+]
+WORDS = [w for q in QUERIES for w in q.replace('"', "").split()] + [
+    *("降水", "气温", "植被", "湖泊", "积雪", "地下水", "森林", "海洋", "沙丘", "天山"),
+    *("precipitation", "vegetation", "lake", "snow", "groundwater", "forest", "survey"),
+    *("observations", "simulation", "Tianshan", "Yangtze", "microbial", "wheat", "dataset"),
 ]
 FILTERS: list[dict[str, str]] = [
     {},
@@ -115,12 +127,22 @@ class Row:
         )
 
 
-def _paths(target: str, count: int, seed: int) -> list[str]:
-    """The row's requests; one in :data:`HOSTILE_EVERY` of the API's is hostile."""
+def _paths(target: str, count: int, seed: int, mix: str) -> list[str]:
+    """The row's requests; one in :data:`HOSTILE_EVERY` of the API's is hostile.
+
+    ``hot``: popular queries, repeated (as a portal's traffic is: the engine's cache of
+    answers serves most); ``cold``: a word, a filter, an order and a page drawn from
+    thousands of combinations, so most searches are computed afresh.
+    """
     rng = random.Random(seed)
     out = []
     for n in range(count):
-        params = {"q": rng.choice(QUERIES), **rng.choice(FILTERS)}
+        if mix == "hot":
+            params = {"q": rng.choice(QUERIES), **rng.choice(FILTERS)}
+        else:
+            sort = rng.choice(["relevance", "newest", "oldest", "title"])
+            page = str(rng.randint(1, 3))
+            params = {"q": rng.choice(WORDS), **rng.choice(FILTERS), "sort": sort, "page": page}
         if target == "api" and n % HOSTILE_EVERY == HOSTILE_EVERY - 1:
             params = rng.choice(HOSTILE)
         out.append(f"{TARGETS[target]}?{urlencode(params)}")
@@ -159,6 +181,7 @@ async def _client(
             # refused with the error shape, or (query syntax) taken as words: never a 5xx
             refused = 400 <= status < 500 and b'"message"' in body
             survived = status == 200 and b'"hits"' in body
+            row.hits += len(json.loads(body)["hits"]) if survived else 0
             row.rejected += refused
             if not (refused or survived):
                 row.error(f"hostile-http{status}")
@@ -202,11 +225,13 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool
     return status, body, headers.get("connection") == "close"
 
 
-def _load(url: str, target: str, clients: int, requests: int, seconds: float, seed: int) -> Row:
+def _load(
+    url: str, target: str, clients: int, requests: int, seconds: float, seed: int, mix: str
+) -> Row:
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     row = Row(target, clients)
-    paths = _paths(target, requests, seed)
+    paths = _paths(target, requests, seed, mix)
     row.hostile = {f"{TARGETS[target]}?{urlencode(h)}" for h in HOSTILE}
     shares = [paths[i::clients] for i in range(clients)]
 
@@ -342,6 +367,7 @@ def main() -> None:
     parser.add_argument("--targets", default="api,page")
     parser.add_argument("--requests", type=int, default=2000, help="per row, at most")
     parser.add_argument("--seconds", type=float, default=30.0, help="per row, at most")
+    parser.add_argument("--mix", choices=("hot", "cold"), default="hot", help="see _paths")
     parser.add_argument("--harvest", action="store_true", help="harvest and commit meanwhile")
     parser.add_argument("--generate", type=int, default=0, help="first build N records")
     args = parser.parse_args()
@@ -381,12 +407,13 @@ def _report(args: argparse.Namespace, url: str, pid: int | None) -> None:
         backend.close()
     print(
         f"{url}: {size} records, {os.cpu_count()} cores, workers "
-        f"{args.workers or 'default'}, {'with' if args.harvest else 'no'} concurrent harvest, "
+        f"{args.workers or 'default'}, {args.mix} mix, "
+        f"{'with' if args.harvest else 'no'} concurrent harvest, "
         f"at most {args.requests} requests / {args.seconds:.0f} s per row"
     )
     for target in args.targets.split(","):
         for clients in (int(c) for c in args.clients.split(",")):
-            _load(url, target, 1, 20, 10, seed=0)  # warm-up
+            _load(url, target, 1, 20, 10, seed=0, mix=args.mix)  # warm-up
             time.sleep(2.5)  # its service records are written before the count starts
             stop = multiprocessing.Event()
             churn = None
@@ -398,7 +425,9 @@ def _report(args: argparse.Namespace, url: str, pid: int | None) -> None:
             before = _impressions(args.data_dir) if args.data_dir else 0
             cpu = _cpu_seconds(pid) if pid else 0.0
             mine = time.process_time()
-            row = _load(url, target, clients, args.requests, args.seconds, seed=clients)
+            row = _load(
+                url, target, clients, args.requests, args.seconds, seed=clients, mix=args.mix
+            )
             served = max(len(row.latencies), 1)
             cpu_ms = (_cpu_seconds(pid) - cpu) / served * 1000 if pid else float("nan")
             client_ms = (time.process_time() - mine) / served * 1000

@@ -166,7 +166,9 @@ class ServiceRecorder:
             return roll_up_terms(session, self.today())
 
     def start(self, db: Database) -> None:
-        """Write to ``db`` from a background thread until :meth:`stop`."""
+        """Write to ``db`` from a background thread until :meth:`stop` (once per process)."""
+        if self._thread is not None:
+            return
         self._db = db
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="service-records", daemon=True)
