@@ -35,6 +35,14 @@ from mappings.record import LangList, LangText, Record
 
 MAIN_LANGS = ("zh", "en")
 SNIPPET_CHARS = 240
+DOCUMENT_FIELDS: tuple[str, ...] = (
+    *("id", "platform", "source", "kind", "cstr", "doi", "identifiers"),
+    *("title_zh", "title_en", "title", "description_zh", "description_en", "description"),
+    *("keywords_zh", "keywords_en", "keywords", "keyword", "subject"),
+    *("license", "access", "year", "lang", "issued", "modified", "summary"),
+)
+"""The keys of every index document, in the order of the shape above (what a search
+API client may ask a hit to carry)."""
 """Length of the description in a hit's summary: enough for two lines of a result list."""
 
 

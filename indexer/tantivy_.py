@@ -18,8 +18,9 @@ directory lock, within a bound.
 Readers reload by hand: a search first looks at the generation's ``meta.json``
 (rewritten by rename on every commit, from any process) and, if it changed,
 takes a new searcher. What is computed on one committed state -- the facet
-counts of the whole catalogue, which the home page asks for on every visit --
-is kept with that state's searcher and dropped with it.
+counts of the whole catalogue, which the home page asks for on every visit, and
+the latest answers (:data:`CACHED_PAGES`) -- is kept with that state's searcher
+and dropped with it, so no answer outlives the commit it was read from.
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ import os
 import shutil
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,10 @@ MAX_LANG_SETS = 1_000
 EXACT_SEGMENT_SIZE = 10_000_000
 """Terms per segment when a first, cheaper facet pass could not vouch for its counts."""
 LOCK_WAIT_SECONDS = 60.0
+CACHED_PAGES = 256
+"""Answers kept per committed state: a portal's searches repeat (the home page's, the
+popular words, the next page of each), and a repeated one then costs a dictionary
+look-up. Dropped with the state, so a commit is seen by the next search."""
 
 
 FacetCounts = tuple[dict[str, list[FacetValue]], int]
@@ -78,6 +83,9 @@ class _View:
     searcher: tantivy.Searcher
     catalogue_facets: dict[int, FacetCounts] = field(default_factory=dict)
     """Facet counts of the unfiltered match-all query, by facet size."""
+    pages: OrderedDict[str, Page] = field(default_factory=OrderedDict)
+    """The latest answers on this state, by query, least recently asked first."""
+    pages_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass(slots=True)
@@ -287,12 +295,35 @@ class TantivyBackend(SearchBackend):
     # -- reads ---------------------------------------------------------------------------
 
     def search(self, query: Query) -> Page:
+        """The answer on the latest commit: computed, or the same query's answer on it.
+
+        The page is the caller's own; its hits (shared with other callers of the same
+        query) are only read.
+        """
+        view = self._view()
+        key = repr(query)
+        with view.pages_lock:
+            found = view.pages.get(key)
+            if found is not None:
+                view.pages.move_to_end(key)
+        if found is None:
+            found = self._search(view, query)
+            with view.pages_lock:
+                view.pages[key] = found
+                while len(view.pages) > CACHED_PAGES:
+                    view.pages.popitem(last=False)
+        return replace(
+            found,
+            hits=list(found.hits),
+            facets={name: list(values) for name, values in found.facets.items()},
+        )
+
+    def _search(self, view: _View, query: Query) -> Page:
         page, size, offset = window(query.page, query.size)
         parsed = parse_query_text(query.text)
         text = self._queries.text_query(parsed)
         filters = self._queries.filter_query(query.filters)
         full = self._queries.combine(text, filters)
-        view = self._view()
         searcher = view.searcher
         # With facets the total comes from the facet pass: one walk over the matches, not two.
         result = searcher.search(
@@ -316,8 +347,7 @@ class TantivyBackend(SearchBackend):
             cached = view.catalogue_facets
             if facet_size not in cached:
                 cached[facet_size] = self._facets(searcher, full, facet_size)
-            counts, total = cached[facet_size]
-            facets = {name: list(values) for name, values in counts.items()}  # callers' own
+            facets, total = cached[facet_size]
         elif query.facets:
             facets, total = self._facets(searcher, full, facet_size)
         else:

@@ -1,5 +1,9 @@
 """FastAPI dependencies every router shares: the store, the engine, and who is asking.
 
+Those that only read the request or the configuration are ``async``: FastAPI runs a
+plain function dependency in a worker thread, and on the search path those hops
+cost more than the work. ``require_token`` reads the store, so it stays a function.
+
 Use them as ``Depends(...)`` parameters::
 
     @router.get("/api/things/{platform}")
@@ -28,16 +32,16 @@ from search_api.config import ApiConfig
 from search_api.errors import Forbidden
 
 
-def get_config(request: Request) -> ApiConfig:
+async def get_config(request: Request) -> ApiConfig:
     config: ApiConfig = request.app.state.config
     return config
 
 
-def get_db(config: Annotated[ApiConfig, Depends(get_config)]) -> Database:
+async def get_db(config: Annotated[ApiConfig, Depends(get_config)]) -> Database:
     return config.db
 
 
-def get_backend(config: Annotated[ApiConfig, Depends(get_config)]) -> SearchBackend:
+async def get_backend(config: Annotated[ApiConfig, Depends(get_config)]) -> SearchBackend:
     return config.backend
 
 
@@ -56,13 +60,13 @@ def require_token(
     return principal
 
 
-def require_admin(principal: Annotated[Principal, Depends(require_token)]) -> Principal:
+async def require_admin(principal: Annotated[Principal, Depends(require_token)]) -> Principal:
     """The centre's admin token; 403 for an operator's."""
     principal.ensure_admin()
     return principal
 
 
-def require_platform_access(
+async def require_platform_access(
     platform: str, principal: Annotated[Principal, Depends(require_token)]
 ) -> Principal:
     """The operator of ``platform`` (the route's parameter) or an admin; 403 for anyone else."""
@@ -78,7 +82,7 @@ AdminDep = Annotated[Principal, Depends(require_admin)]
 PlatformDep = Annotated[Principal, Depends(require_platform_access)]
 
 
-def require_same_site(request: Request) -> None:
+async def require_same_site(request: Request) -> None:
     """A public form post (rating, complaint) comes from this site's own pages.
 
     Another site's form must not vote or complain with its visitors' addresses:

@@ -29,9 +29,11 @@ def api_config(
     backend: SearchBackend,
     *,
     scheduler: HarvestScheduler | None = None,
+    seed: bytes | None = None,
 ) -> ApiConfig:
     """With a scheduler, the API triggers through it and shows its plans; else harvests run
-    in a thread of the API process (the embedded setup without scheduling)."""
+    in a thread of the API process (the embedded setup without scheduling, or a worker).
+    ``seed`` is the daily client key's, shared by the workers of one ``sharenet serve``."""
     trigger: TriggerHarvest = (
         partial(_via_scheduler, scheduler)
         if scheduler is not None
@@ -44,7 +46,7 @@ def api_config(
         next_run=scheduler.next_run if scheduler is not None else None,
         sources_changed=scheduler.sync_jobs if scheduler is not None else None,
         adapter_dirs=tuple(settings.adapter_dirs),
-        service=ServiceRecorder(secret=data_secret(settings, "client-key")),
+        service=ServiceRecorder(secret=data_secret(settings, "client-key"), seed=seed),
         session_secret=data_secret(settings, "session-key").hex(),
         trusted_proxies=tuple(settings.trusted_proxies),
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -47,8 +47,6 @@ class EventKind(StrEnum):
 
 KINDS = tuple(k.value for k in EventKind)
 
-Event = tuple[str, str, EventKind]
-"""``(platform, record id, kind)``."""
 
 _SPACE = re.compile(r"\s+")
 
@@ -58,40 +56,41 @@ def normalise_term(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()[:MAX_TERM_LENGTH]
 
 
-def count_events(session: Session, day: date, events: Iterable[Event]) -> None:
-    """Add one to each event's daily counter (repeated events in one call add up)."""
-    for (platform, record_id, kind), n in Counter(events).items():
-        upsert(
-            session,
-            ServiceCountRow,
-            {
-                "platform": platform,
-                "record_id": record_id,
-                "day": day,
-                "kind": kind.value,
-                "count": n,
-            },
-            ("platform", "record_id", "day", "kind"),
-            add=("count",),
-        )
+CountKey = tuple[date, str, str, EventKind]
+"""``(day, platform, record id, kind)`` of a daily counter."""
+TermKey = tuple[date, str, str, str]
+"""``(day, platform, normalised term, client key)`` of a noted search."""
 
 
-def note_term(
-    session: Session, day: date, term: str, platforms: Iterable[str], client: str
-) -> None:
-    """Note that ``client`` (a keyed hash valid for ``day`` only) searched ``term`` today and
-    saw records of ``platforms``."""
-    term = normalise_term(term)
-    if not term:
-        return
-    for platform in sorted(set(platforms)):
-        upsert(
-            session,
-            ServiceTermClientRow,
-            {"day": day, "platform": platform, "term": term, "client": client, "searches": 1},
-            ("day", "platform", "term", "client"),
-            add=("searches",),
-        )
+def count_events(session: Session, counts: Mapping[CountKey, int]) -> None:
+    """Add each count to its daily counter, all in one statement (in key order)."""
+    upsert(
+        session,
+        ServiceCountRow,
+        [
+            {"platform": platform, "record_id": record, "day": day, "kind": kind.value, "count": n}
+            for (day, platform, record, kind), n in sorted(counts.items())
+        ],
+        ("platform", "record_id", "day", "kind"),
+        add=("count",),
+    )
+
+
+def note_terms(session: Session, searches: Mapping[TermKey, int]) -> None:
+    """Note that a client (a keyed hash valid for its day only) searched a term that many
+    times that day and saw records of the platform; terms come normalised
+    (:func:`normalise_term`), empty ones are not noted."""
+    upsert(
+        session,
+        ServiceTermClientRow,
+        [
+            {"day": day, "platform": platform, "term": term, "client": client, "searches": n}
+            for (day, platform, term, client), n in sorted(searches.items())
+            if term
+        ],
+        ("day", "platform", "term", "client"),
+        add=("searches",),
+    )
 
 
 def roll_up_terms(session: Session, today: date) -> int:
@@ -115,20 +114,16 @@ def roll_up_terms(session: Session, today: date) -> int:
         )
         .having(func.count() >= MIN_TERM_CLIENTS)
     ).all()
-    for platform, day, term, clients, searches in rows:
-        upsert(
-            session,
-            ServiceTermRow,
-            {
-                "platform": platform,
-                "day": day,
-                "term": term,
-                "clients": clients,
-                "searches": searches,
-            },
-            ("platform", "day", "term"),
-            add=("clients", "searches"),
-        )
+    upsert(
+        session,
+        ServiceTermRow,
+        [
+            {"platform": p, "day": d, "term": t, "clients": clients, "searches": searches}
+            for p, d, t, clients, searches in sorted(rows)
+        ],
+        ("platform", "day", "term"),
+        add=("clients", "searches"),
+    )
     session.execute(delete(ServiceTermClientRow).where(old))
     return len(rows)
 

@@ -25,7 +25,7 @@ from harvester.store.models import PlatformRow
 from harvester.store.ratings import record_ratings
 from harvester.store.records import get_record
 from harvester.store.service import EventKind
-from indexer.base import FACETS, SearchBackend, SortOrder
+from indexer.base import FACETS, Filters, Hit, Page, SearchBackend, SortOrder
 from indexer.base import Query as SearchQuery
 from mappings.errors import ShareNetError
 from mappings.identifiers import CSTR_RESOLVER
@@ -40,7 +40,6 @@ from search_api.routes import search as search_routes
 from search_api.routes.complaints import Category, ComplaintIn, receive
 from search_api.routes.exports import record_page_url
 from search_api.routes.records import record_response
-from search_api.routes.search import SearchHit, SearchResult
 from search_api.service.log import ServiceDep, ServiceLog
 
 router = APIRouter(include_in_schema=False)
@@ -177,28 +176,18 @@ def _search(
     backend: SearchBackend,
     service: ServiceLog,
     form: SearchForm,
-) -> SearchResult:
+) -> Page:
     """Exactly the API's search: same checks, engine call, metrics and service records."""
     year_from = form.year_from if form.year_from and 0 < form.year_from < 10_000 else None
     year_to = form.year_to if form.year_to and 0 < form.year_to < 10_000 else None
-    return search_routes.search(
+    filters = Filters(**form.filters, year_from=year_from, year_to=year_to)
+    page = min(form.page, config.max_result_window // form.size)
+    return search_routes.find(
         request,
         config,
         backend,
         service,
-        q=form.q,
-        platform=form.filters["platform"],
-        kind=form.filters["kind"],
-        subject=form.filters["subject"],
-        keyword=form.filters["keyword"],
-        license=form.filters["license"],
-        access=form.filters["access"],
-        lang=form.filters["lang"],
-        year_from=year_from,
-        year_to=year_to,
-        sort=form.sort,
-        page=min(form.page, config.max_result_window // form.size),
-        size=form.size,
+        SearchQuery(text=form.q, filters=filters, sort=form.sort, page=page, size=form.size),
     )
 
 
@@ -215,8 +204,8 @@ class ResultView:
     cstr: str | None
 
 
-def _view(hit: SearchHit, lang: i18n.UiLang) -> ResultView:
-    summary: dict[str, Any] = hit.document.get("summary") or {}
+def _view(hit: Hit, lang: i18n.UiLang) -> ResultView:
+    summary: dict[str, Any] = cast(dict[str, Any], hit.document.get("summary") or {})
     return ResultView(
         id=hit.id,
         title=_shown(summary.get("title") or {}, hit.highlights, "title", lang) or hit.id,
@@ -249,7 +238,7 @@ def search_page(
         result = _search(request, config, backend, service, form)
     except ShareNetError as exc:
         message = exc.message
-        result = SearchResult(total=0, page=1, size=form.size, hits=[], facets={})
+        result = Page(total=0, hits=[], facets={}, page=1, size=form.size)
     last = max(1, min(-(-result.total // form.size), config.max_result_window // form.size))
     window = range(max(1, form.page - PAGE_WINDOW), min(last, form.page + PAGE_WINDOW) + 1)
     return render(

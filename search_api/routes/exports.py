@@ -8,6 +8,7 @@ crawlers alike.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -30,6 +31,7 @@ from mappings.serialize.dcat_ap import (
     serialize,
 )
 from mappings.serialize.schema_org import schema_org
+from search_api.caching import cacheable
 from search_api.deps import DbDep
 from search_api.errors import InvalidParameter, NotFound
 from search_api.oai_pmh import Provider
@@ -101,7 +103,9 @@ def catalogue(
     if page > info.last_page:
         raise NotFound(f"page {page} is past the last page ({info.last_page})")
     graph = catalogue_graph((Record.model_validate(data) for data in rows), info)
-    return Response(serialize(graph, fmt), media_type=f"{RDF_MEDIA[fmt]}; charset=utf-8")
+    reply = Response(serialize(graph, fmt), media_type=f"{RDF_MEDIA[fmt]}; charset=utf-8")
+    made_of = json.dumps([fmt, str(request.url), total, rows], sort_keys=True, default=str)
+    return cacheable(request, reply, basis=made_of.encode())
 
 
 @router.get("/oai", response_class=Response, name="oai")

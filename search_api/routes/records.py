@@ -14,12 +14,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from harvester.store.records import StoredRecord, find_by_cstr, get_record
 from harvester.store.service import EventKind
 from mappings.errors import IdentifierError
 from mappings.serialize.citation import citations
+from search_api.caching import cacheable
 from search_api.deps import DbDep
 from search_api.errors import Gone, InvalidParameter, NotFound
 from search_api.routes.exports import negotiate, record_representation
@@ -66,6 +68,7 @@ class RecordOut(BaseModel):
 
 @router.get("/by-cstr/{cstr:path}", response_model=RecordOut)
 def by_cstr(
+    request: Request,
     cstr: Annotated[
         str,
         Path(
@@ -76,7 +79,7 @@ def by_cstr(
     ],
     db: DbDep,
     service: ServiceDep,
-) -> RecordOut:
+) -> Response:
     """The record registered under a CSTR, however the CSTR is spelled."""
     try:
         with db.session() as session:
@@ -85,7 +88,7 @@ def by_cstr(
         raise InvalidParameter("cstr", exc.message) from exc
     if stored is None:
         raise NotFound(f"no record with CSTR {cstr!r}")
-    response = record_response(stored)
+    response = cacheable(request, _json(record_response(stored)))
     service.used(stored.record, EventKind.VIEW)
     return response
 
@@ -108,23 +111,26 @@ def by_id(
             "else chosen by the Accept header."
         ),
     ] = None,
-) -> RecordOut | Response:
+) -> Response:
+    """The record whole; ``ETag``-validated (a 304 for a client that holds it already)."""
     fmt = negotiate(request, format, default="json")
     with db.session() as session:
         stored = get_record(session, record_id)
     if stored is None:
         raise NotFound(f"no record with id {record_id!r}")
-    response = (
-        record_representation(request, stored, fmt)
-        if fmt != "json" and not stored.record.deleted
-        else record_response(stored)
-    )
+    if fmt != "json" and not stored.record.deleted:
+        made_of = f"{fmt}\0{request.base_url}\0{stored.record.model_dump_json()}"
+        response = cacheable(
+            request, record_representation(request, stored, fmt), basis=made_of.encode()
+        )
+    else:
+        response = cacheable(request, _json(record_response(stored)))
     service.used(stored.record, EventKind.VIEW)
     return response
 
 
 @router.get("/{record_id}/raw", response_class=Response)
-def raw(record_id: RecordId, db: DbDep) -> Response:
+def raw(request: Request, record_id: RecordId, db: DbDep) -> Response:
     """The payload as harvested: XML for OAI-PMH formats, JSON for JSON APIs."""
     with db.session() as session:
         stored = get_record(session, record_id)
@@ -134,7 +140,7 @@ def raw(record_id: RecordId, db: DbDep) -> Response:
     media = "application/json" if text.startswith(("{", "[")) else "application/xml"
     if not text:
         media = "text/plain"
-    return Response(stored.raw, media_type=f"{media}; charset=utf-8")
+    return cacheable(request, Response(stored.raw, media_type=f"{media}; charset=utf-8"))
 
 
 def record_response(stored: StoredRecord) -> RecordOut:
@@ -162,6 +168,10 @@ def record_response(stored: StoredRecord) -> RecordOut:
         quality_score=stored.quality_score,
         citation=citations(record),
     )
+
+
+def _json(out: RecordOut) -> Response:
+    return JSONResponse(out.model_dump(mode="json"))
 
 
 def _restore_scheme(cstr: str) -> str:

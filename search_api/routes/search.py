@@ -8,18 +8,21 @@ engine's business: backends treat it as words, never as a query language.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, StringConstraints
 
-from indexer.base import FACETS, FacetValue, Filters, Page, SortOrder
+from indexer.base import FACETS, FacetValue, Filters, Page, SearchBackend, SortOrder
 from indexer.base import Query as SearchQuery
+from indexer.document import DOCUMENT_FIELDS
 from mappings.vocabularies import subject_label
+from search_api.config import ApiConfig
 from search_api.deps import BackendDep, ConfigDep
 from search_api.errors import InvalidParameter
-from search_api.service.log import ServiceDep
+from search_api.service.log import ServiceDep, ServiceLog
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -27,6 +30,9 @@ MIN_YEAR, MAX_YEAR = 1000, 2999
 MAX_FILTER_VALUES = 50
 MAX_FILTER_LENGTH = 300
 MAX_SUGGEST_LENGTH = 100
+DEFAULT_FIELDS = ("platform", "summary")
+"""What a hit carries unless ``fields=`` says otherwise: what a result list shows."""
+MAX_FIELDS_LENGTH = 500
 
 
 class FacetCount(BaseModel):
@@ -42,7 +48,8 @@ class SearchHit(BaseModel):
     id: str
     score: float
     document: dict[str, Any]
-    """The indexed summary of the record; the full record is at ``/api/records/{id}``."""
+    """The fields of the indexed document that ``fields=`` chose (``platform`` and
+    ``summary`` by default); the full record is at ``/api/records/{id}``."""
     highlights: dict[str, list[str]]
     """Field -> HTML fragments with matches in ``<mark>``, everything else escaped."""
 
@@ -72,7 +79,7 @@ Year = Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR)]
 
 
 @router.get("/search", response_model=SearchResult)
-def search(
+async def search(
     request: Request,
     config: ConfigDep,
     backend: BackendDep,
@@ -90,37 +97,74 @@ def search(
     sort: SortOrder = "relevance",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> SearchResult:
+    fields: Annotated[
+        str,
+        Query(
+            max_length=MAX_FIELDS_LENGTH,
+            description="What each hit's `document` carries, comma-separated: "
+            f"`{'`, `'.join(DOCUMENT_FIELDS)}`, or `all`. Default: "
+            f"`{','.join(DEFAULT_FIELDS)}` (what a result list shows).",
+        ),
+    ] = ",".join(DEFAULT_FIELDS),
+) -> Response:
     """Hits with highlights, the total, and the facets of the whole result set."""
-    text = q.strip()
-    if len(text) > config.max_query_length:
+    # Answered on the event loop, not in a thread: a search is a few milliseconds of CPU,
+    # and each worker process has a core of its own (see `sharenet serve --workers`).
+    chosen = _fields(fields)
+    result = find(
+        request,
+        config,
+        backend,
+        service,
+        SearchQuery(
+            text=q.strip(),
+            filters=Filters(
+                platform=_values(platform),
+                kind=_values(kind),
+                subject=_values(subject),
+                keyword=_values(keyword),
+                license=_values(license),
+                access=_values(access),
+                lang=_values(lang),
+                year_from=year_from,
+                year_to=year_to,
+            ),
+            sort=sort,
+            page=page,
+            size=size,
+        ),
+    )
+    body = json.dumps(_reply(result, chosen), ensure_ascii=False, separators=(",", ":"))
+    return Response(body.encode("utf-8"), media_type="application/json")
+
+
+def find(
+    request: Request,
+    config: ApiConfig,
+    backend: SearchBackend,
+    service: ServiceLog,
+    query: SearchQuery,
+) -> Page:
+    """The checks every search passes (the API's and the pages'), the engine's answer,
+    its metrics and its service records."""
+    if len(query.text) > config.max_query_length:
         raise InvalidParameter(
-            "q", f"the query is {len(text)} characters long; at most {config.max_query_length}"
+            "q",
+            f"the query is {len(query.text)} characters long; at most {config.max_query_length}",
         )
+    year_from, year_to = query.filters.year_from, query.filters.year_to
     if year_from is not None and year_to is not None and year_from > year_to:
         raise InvalidParameter("year_from", f"{year_from} is after year_to {year_to}")
-    if page * size > config.max_result_window:
+    if query.page * query.size > config.max_result_window:
         raise InvalidParameter(
             "page",
             f"page × size may reach result {config.max_result_window} at most; refine the query",
         )
-    filters = Filters(
-        platform=_values(platform),
-        kind=_values(kind),
-        subject=_values(subject),
-        keyword=_values(keyword),
-        license=_values(license),
-        access=_values(access),
-        lang=_values(lang),
-        year_from=year_from,
-        year_to=year_to,
-    )
-    query = SearchQuery(text=text, filters=filters, sort=sort, page=page, size=size)
     started = time.perf_counter()
     result = backend.search(query)
     request.app.state.metrics.search_seconds.labels("search").observe(time.perf_counter() - started)
-    service.searched(text, result.hits)
-    return _result(result)
+    service.searched(query.text, result.hits)
+    return result
 
 
 @router.get("/suggest", response_model=Suggestions)
@@ -144,25 +188,48 @@ def _values(values: list[str]) -> list[str]:
     return [v.strip() for v in values if v.strip()]
 
 
-def _result(page: Page) -> SearchResult:
-    return SearchResult(
-        total=page.total,
-        page=page.page,
-        size=page.size,
-        hits=[
-            SearchHit(id=h.id, score=h.score, document=h.document, highlights=h.highlights)
+def _fields(text: str) -> tuple[str, ...] | None:
+    """The document keys asked for (``None``: all of them); unknown names are a 422."""
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    if names == ("all",):
+        return None
+    unknown = [n for n in names if n not in DOCUMENT_FIELDS]
+    if unknown:
+        raise InvalidParameter(
+            "fields", f"unknown field {unknown[0]!r}; use `all` or some of {list(DOCUMENT_FIELDS)}"
+        )
+    return names
+
+
+def _reply(page: Page, fields: tuple[str, ...] | None) -> dict[str, Any]:
+    """The :class:`SearchResult` as plain JSON values, built without a model in between:
+    on a list's hot path, validating a reply the code itself made costs more than the
+    search (the model documents the shape and the tests hold the two together)."""
+    return {
+        "total": page.total,
+        "page": page.page,
+        "size": page.size,
+        "hits": [
+            {
+                "id": h.id,
+                "score": h.score,
+                "document": h.document
+                if fields is None
+                else {f: h.document.get(f) for f in fields},
+                "highlights": h.highlights,
+            }
             for h in page.hits
         ],
-        facets={
+        "facets": {
             name: [_facet_count(name, f) for f in page.facets.get(name, [])] for name in FACETS
         },
-    )
+    }
 
 
-def _facet_count(facet: str, found: FacetValue) -> FacetCount:
+def _facet_count(facet: str, found: FacetValue) -> dict[str, Any]:
     """Subjects are indexed as GB/T 13745 codes (one value per discipline, however a
     source spelled it); people read them by name, so the API names them."""
     named: dict[str, str] = {}
     if facet == "subject":
         named = {lang: text for lang in ("zh", "en") if (text := subject_label(found.value, lang))}
-    return FacetCount(value=found.value, count=found.count, label=named or None)
+    return {"value": found.value, "count": found.count, "label": named or None}

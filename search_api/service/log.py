@@ -16,7 +16,6 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from harvester.store import Database
 from harvester.store.service import EventKind
 from indexer.base import Hit
 from mappings.record import Record
@@ -32,14 +31,12 @@ def client_address(request: Request) -> str:
 @dataclass(slots=True)
 class ServiceLog:
     recorder: ServiceRecorder
-    db: Database
     client: str
 
     def searched(self, text: str, hits: Sequence[Hit]) -> None:
         """Every hit of the page is an impression; the query is noted as a term."""
         shown = [(str(h.document.get("platform", "")), h.id) for h in hits]
         self.recorder.record(
-            self.db,
             [(platform, record_id, EventKind.IMPRESSION) for platform, record_id in shown],
             term=text,
             term_platforms={platform for platform, _ in shown},
@@ -47,14 +44,14 @@ class ServiceLog:
         )
 
     def used(self, record: Record, kind: EventKind) -> None:
-        self.recorder.record(self.db, [(record.platform, record.id, kind)])
+        self.recorder.record([(record.platform, record.id, kind)])
 
     def rating_key(self, record_id: str) -> str:
         return self.recorder.rating_key(self.client, record_id)
 
 
-def get_service(request: Request, config: ConfigDep) -> ServiceLog:
-    return ServiceLog(config.service, config.db, client_address(request))
+async def get_service(request: Request, config: ConfigDep) -> ServiceLog:
+    return ServiceLog(config.service, client_address(request))
 
 
 ServiceDep = Annotated[ServiceLog, Depends(get_service)]

@@ -180,6 +180,9 @@ def seeded_events(
                 reply = client.get(f"/go/{record.id}?to={action}", follow_redirects=False)
                 assert reply.status_code == 302
                 expected.counts[(record.platform, record.id, day, action)] += 1
+    # what a serving process writes within a second (readers outside the API, such as
+    # the evaluation report, see it then); this app runs without its writer thread
+    app.app.state.config.service.flush(app.db)
     return expected
 
 

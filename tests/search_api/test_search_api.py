@@ -109,7 +109,7 @@ def test_filters_are_anded_across_facets_and_ored_within_one(api: Api) -> None:
 
 def test_year_range_and_sort(api: Api) -> None:
     body = _search(api, year_from=2019, year_to=2021, sort="oldest")
-    years = [hit["document"]["year"] for hit in body["hits"]]
+    years = [hit["document"]["summary"]["year"] for hit in body["hits"]]
     assert years == sorted(years)
     assert set(years) == {2019, 2020, 2021}
     newest = _search(api, sort="newest", size=2)
