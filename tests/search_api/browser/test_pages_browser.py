@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from harvester import freshness
+from harvester.store.platforms import platform_ids
 from sharenet.context import open_database
 from sharenet.demo.catalogue import PLATFORMS
 from tests.search_api.browser.conftest import Site, Watch, screenshot
@@ -174,7 +174,7 @@ def test_centre_dashboard(page: tuple[Page, Watch], site: Site) -> None:
     assert_accessible(tab)
     db = open_database(site.settings)
     with db.session() as session:
-        platforms = freshness.platforms(session)  # every registered platform, harvested or not
+        platforms = platform_ids(session)  # every registered platform, harvested or not
     db.dispose()
     rows = tab.locator("table.platforms tbody tr")
     expect(rows).to_have_count(len(platforms))
