@@ -196,7 +196,14 @@ def fill_store(db: Database) -> dict[str, int]:
             url="http://127.0.0.1:9/oai",
             schedule="every 6h",
         )
-        add_source(s, "cgris-api", platform="cgris", protocol="json", url="http://127.0.0.1:9/api")
+        add_source(
+            s,
+            "cgris-api",
+            platform="cgris",
+            protocol="json",
+            url="http://127.0.0.1:9/api",
+            config={"config": "nmdc"},
+        )
         add_source(
             s, "ncdc-old", platform="ncdc", protocol="oai-pmh", url="http://x/", enabled=False
         )
