@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from harvester.runs import RunReport
 from harvester.store import Database
+from harvester.store.platforms import upsert_platforms
 from harvester.store.sources import add_source
 from sharenet.demo.oai_server import write_items
 from sharenet.pipeline import run_harvest
@@ -60,6 +61,7 @@ def main() -> None:
         db = Database(url)
         with OaiServerProcess(items, batch_size=opts.batch_size) as server:
             with db.session() as session:
+                upsert_platforms(session, [{"id": "ncdc", "name_zh": "冰川", "name_en": "Ice"}])
                 add_source(
                     session,
                     "bench",
