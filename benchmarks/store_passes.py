@@ -1,12 +1,15 @@
 """Passes over the whole store: ``sharenet rules reevaluate`` and ``sharenet index rebuild``.
 
 Builds a store of ``--records`` generated records with their findings and scores
-(the generator of ``benchmarks/compliance_report.py``, judged as of 2026-03-01),
-then times, in this process:
+(the generator of ``benchmarks/compliance_report.py``, judged as of 2026-03-01,
+stored without judgement keys as a store left by an older release is), then
+times, in this process:
 
-1. ``rules reevaluate`` of every platform as of today (the daily upkeep; the
-   freshness rule changes the findings of part of the records), and again with
-   nothing left to change;
+1. ``rules reevaluate`` as of today: the first pass after the upgrade reads every
+   record (none has a key yet; the freshness rule changes part of the findings);
+   then the same day again (nothing due); then the next day (the records whose
+   freshness detail names their age are due); then ``--all`` (every record read,
+   as every pass did before judgement keys);
 2. ``index rebuild`` of the embedded tantivy index from the store.
 
     .venv/bin/python benchmarks/store_passes.py [--records 100000] [--database-url URL]
@@ -19,6 +22,7 @@ import resource
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -56,14 +60,21 @@ def main() -> None:
             print(f"store: {db.engine.dialect.name}, {args.records} records")
             build(db, args.records)
 
-            def judge() -> Any:
-                with db.session() as session:
-                    return reevaluate(session)
+            today = date.today()
 
-            result = timed("rules reevaluate (a day later)", args.records, judge)
-            print(f"    {result.evaluated} evaluated, {result.changed} changed")
-            result = timed("rules reevaluate (nothing changed)", args.records, judge)
-            print(f"    {result.evaluated} evaluated, {result.changed} changed")
+            def judge(day: date, everything: bool = False) -> Any:
+                with db.session() as session:
+                    return reevaluate(session, today=day, everything=everything)
+
+            passes = [
+                ("rules reevaluate (first, no keys yet)", today, False),
+                ("rules reevaluate (same day again)", today, False),
+                ("rules reevaluate (the next day)", today + timedelta(days=1), False),
+                ("rules reevaluate --all (the next day)", today + timedelta(days=1), True),
+            ]
+            for label, day, everything in passes:
+                result = timed(label, args.records, lambda d=day, e=everything: judge(d, e))
+                print(f"    {result.evaluated} judged again, {result.changed} changed")
             backend = TantivyBackend(Path(tmp) / "index")
             written = timed("index rebuild", args.records, lambda: rebuild(db, backend))
             print(f"    {written} documents")

@@ -25,21 +25,44 @@ import statistics
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import IO, Any
 
 from pydantic import ValidationError
-from sqlalchemy import Text, and_, cast, delete, distinct, func, select, update
+from sqlalchemy import (
+    Table,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    distinct,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from harvester.store.linkcheck_models import LinkCheckRow
 from harvester.store.models import FindingRow, RecordRow
 from harvester.store.records import finding_row, insert_findings
 from harvester.store.sources import agency_codes
+from mappings.findings import Finding
 from mappings.record import Record, ResourceKind, pick_lang
-from mappings.rules import Rule, RuleContext, RuleSet, Scope, default_rules, evaluate
+from mappings.rules import (
+    Rule,
+    RuleContext,
+    RuleSet,
+    Scope,
+    default_rules,
+    evaluate,
+    judgement_key,
+)
 from mappings.rules.catalogue import AppliesTo
+from mappings.rules.checks import judging_day
+from mappings.rules.engine import evaluate_dated
 
 log = logging.getLogger(__name__)
 
@@ -222,8 +245,11 @@ def refresh_platform(
 @dataclass(slots=True)
 class Reevaluation:
     platforms: list[str] = field(default_factory=list)
+    due: int = 0
+    """Live records whose judgement may have changed: judged with other rules or context
+    (or never), or whose ``recheck_on`` day has come; all of them with ``everything``."""
     evaluated: int = 0
-    """Live records judged again."""
+    """Due records judged again."""
     changed: int = 0
     """Records whose record-scope findings or quality score changed (and were rewritten)."""
     skipped: int = 0
@@ -244,6 +270,7 @@ def reevaluate(
     freshness_days: int = 365,
     today: date | None = None,
     rules: RuleSet | None = None,
+    everything: bool = False,
     batch_size: int = 500,
     progress: Callable[[Reevaluation], None] | None = None,
 ) -> Reevaluation:
@@ -252,17 +279,22 @@ def reevaluate(
     A harvest stores findings only for records that changed at the source (the
     upsert skips unchanged ones), so without this a record that merely grew old
     never gets its ``modified-fresh`` finding, and an edited rules file reaches
-    only records that happen to change. Records are read from ``RecordRow.data``
-    in id-ordered batches of plain rows (no ORM objects), so memory stays flat
-    whatever the platform's size; only records whose findings or score differ
-    are written. The platform-scope findings are recomputed after
-    (:func:`refresh_platform`), so rule edits reach them too. The caller's
-    session commits; the scheduler runs this daily. ``progress`` sees the tally
-    after every batch.
+    only records that happen to change. Only the records whose judgement may
+    differ are read: each carries the key of what it was judged with and the day
+    it may change by the calendar (``RecordRow.judged_with``, ``recheck_on``);
+    ``everything`` reads them all, for a build whose checks changed without a new
+    release. Records are read in id-ordered batches of plain rows (no ORM
+    objects), so memory stays flat whatever the platform's size; only records
+    whose findings, score or judgement key differ are written. The
+    platform-scope findings are recomputed after (:func:`refresh_platform`), so
+    rule edits, and CSTRs other platforms took since, reach them too. The
+    caller's session commits; the scheduler runs this daily. ``progress`` sees
+    the tally after every batch.
     """
     rules = rules or default_rules()
     platforms = [platform] if platform else _platforms_with_records(session)
     out = Reevaluation(platforms=platforms)
+    work = []
     for plat in platforms:
         context = RuleContext(
             agency_codes=agency_codes(session, plat),
@@ -270,10 +302,23 @@ def reevaluate(
             today=today,
             rules=rules,
         )
+        context = replace(context, today=judging_day(context))  # one day for the whole pass
+        due = _live_filter(plat)
+        if not everything:
+            due = and_(due, _judgement_due(judgement_key(context), judging_day(context)))
+        out.due += int(session.scalar(select(func.count()).where(due)) or 0)
+        work.append((plat, context, due))
+    for plat, context, due in work:
         after = ""
         while rows := session.execute(
-            select(RecordRow.id, cast(RecordRow.data, Text), RecordRow.quality_score)
-            .where(_live_filter(plat), RecordRow.id > after)
+            select(
+                RecordRow.id,
+                cast(RecordRow.data, Text),
+                RecordRow.quality_score,
+                RecordRow.judged_with,
+                RecordRow.recheck_on,
+            )
+            .where(due, RecordRow.id > after)
             .order_by(RecordRow.id)
             .limit(batch_size)
         ).all():
@@ -283,6 +328,12 @@ def reevaluate(
                 progress(out)
         refresh_platform(session, plat, rules=rules)
     return out
+
+
+def _judgement_due(key: str, day: date) -> Any:
+    return or_(
+        RecordRow.judged_with.is_(None), RecordRow.judged_with != key, RecordRow.recheck_on <= day
+    )
 
 
 def _platforms_with_records(session: Session) -> list[str]:
@@ -298,7 +349,7 @@ def _reevaluate_batch(
     context: RuleContext,
     out: Reevaluation,
 ) -> None:
-    ids = [rid for rid, _, _ in rows]
+    ids = [row[0] for row in rows]
     own = and_(FindingRow.record_id.in_(ids), FindingRow.rule.not_in(PLATFORM_RULES))
     stored: dict[str, list[_FindingKey]] = defaultdict(list)
     for rid, *values in session.execute(
@@ -313,10 +364,12 @@ def _reevaluate_batch(
         ).where(own)
     ):
         stored[rid].append(_key(*values))
+    key = judgement_key(context)
     changed: list[str] = []
-    scores: list[dict[str, Any]] = []
+    judgements: list[dict[str, Any]] = []
     findings: list[dict[str, Any]] = []
-    for rid, data, score in rows:
+    details: list[dict[str, Any]] = []
+    for rid, data, score, judged_with, recheck_on in rows:
         try:
             record = Record.model_validate_json(data)  # straight from the stored text
         except ValidationError as exc:
@@ -324,26 +377,70 @@ def _reevaluate_batch(
             out.skipped += 1
             continue
         out.evaluated += 1
+        was = stored.get(rid, [])
+        if judged_with == key:  # due by the calendar alone: only the dated rules may differ
+            dated = evaluate_dated(record, context)
+            moved = _moved_details(rid, was, dated.outcomes)
+            if moved is not None:  # they pass and fail as before: the score stands
+                details += moved
+                out.changed += bool(moved)
+                if recheck_on != dated.recheck_on:
+                    judgements.append(_judgement(rid, score, key, dated.recheck_on))
+                continue
         evaluation = evaluate(record, context)
+        judgement = _judgement(rid, evaluation.score, key, evaluation.recheck_on)
         fresh = [
             _key(f.rule, f.level.value, f.message_zh, f.message_en, f.fields, f.detail)
             for f in evaluation.findings
         ]
-        if sorted(fresh) == sorted(stored.get(rid, [])) and evaluation.score == score:
+        if sorted(fresh) == sorted(was) and evaluation.score == score:
+            if (judged_with, recheck_on) != (key, evaluation.recheck_on):
+                judgements.append(judgement)
             continue
         changed.append(rid)
-        scores.append({"id": rid, "quality_score": evaluation.score})
+        judgements.append(judgement)
         findings += [finding_row(rid, platform, f) for f in evaluation.findings]
-    if not changed:
-        return
-    session.execute(
-        delete(FindingRow).where(
-            FindingRow.record_id.in_(changed), FindingRow.rule.not_in(PLATFORM_RULES)
+    if changed:
+        session.execute(
+            delete(FindingRow).where(
+                FindingRow.record_id.in_(changed), FindingRow.rule.not_in(PLATFORM_RULES)
+            )
         )
-    )
-    insert_findings(session, findings)
-    session.execute(update(RecordRow), scores)  # bulk UPDATE by primary key
-    out.changed += len(changed)
+        insert_findings(session, findings)
+        out.changed += len(changed)
+    if details:
+        session.execute(_SET_DETAIL, details)
+    if judgements:
+        session.execute(update(RecordRow), judgements)  # bulk UPDATE by primary key
+
+
+_FINDINGS = FindingRow.__table__
+assert isinstance(_FINDINGS, Table)
+_SET_DETAIL = (
+    update(_FINDINGS)
+    .where(_FINDINGS.c.record_id == bindparam("b_id"), _FINDINGS.c.rule == bindparam("b_rule"))
+    .values(detail=bindparam("b_detail"))
+)
+"""One finding's detail, in place: what a stale record's daily re-judging changes."""
+
+
+def _judgement(rid: str, score: float | None, key: str, recheck_on: date | None) -> dict[str, Any]:
+    return {"id": rid, "quality_score": score, "judged_with": key, "recheck_on": recheck_on}
+
+
+def _moved_details(
+    rid: str, was: list[_FindingKey], outcomes: Mapping[str, Finding | None]
+) -> list[dict[str, Any]] | None:
+    """The detail updates that bring the stored findings to the dated rules' answers, or
+    ``None`` when a dated rule now passes where it failed (or fails where it passed)."""
+    before = {found[0]: found[5] for found in was if found[0] in outcomes}
+    if set(before) != {rule for rule, found in outcomes.items() if found is not None}:
+        return None
+    return [
+        {"b_id": rid, "b_rule": rule, "b_detail": found.detail}
+        for rule, found in outcomes.items()
+        if found is not None and found.detail != before[rule]
+    ]
 
 
 # --- summaries -------------------------------------------------------------------------
@@ -441,14 +538,6 @@ def score_summary(scores: Iterable[float | None]) -> ScoreSummary:
         out.mean = round(statistics.fmean(values), 1)
         out.median = round(statistics.median(values), 1)
     return out
-
-
-def count_live(session: Session, platform: str | None = None) -> int:
-    """Live records of a platform (all platforms if ``None``): what re-evaluation walks."""
-    query = select(func.count()).select_from(RecordRow).where(RecordRow.deleted.is_(False))
-    if platform is not None:
-        query = query.where(RecordRow.platform == platform)
-    return int(session.scalar(query) or 0)
 
 
 def _live_filter(platform: str) -> Any:

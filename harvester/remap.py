@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session
 from harvester.store import Database
 from harvester.store.adapter_configs import stored_configs
 from harvester.store.models import RecordRow, utcnow
-from harvester.store.records import Incoming, upsert_records
+from harvester.store.records import Incoming, judged, upsert_records
 from harvester.store.sources import agency_codes, get_source
 from mappings.errors import MappingConfigError, ShareNetError
 from mappings.formats import MappingContext, map_payload
 from mappings.formats.jsonspec import parse_config
 from mappings.record import SourcePayload, content_hash
-from mappings.rules import RuleContext, evaluate
+from mappings.rules import RuleContext
 
 
 @dataclass(slots=True)
@@ -114,10 +114,7 @@ def _remap_batch(
         record.harvested_at = row["harvested_at"]
         if content_hash(record) == row["content_hash"]:
             continue
-        evaluation = evaluate(record, rules)
-        changed.append(
-            Incoming(record, payload.raw, payload.format, evaluation.findings, evaluation.score)
-        )
+        changed.append(judged(record, payload.raw, payload.format, rules))
         kept.append({k: row[k] for k in ("id", "harvested_at", "last_seen_at")})
     if changed:
         upsert_records(session, changed, now=utcnow())

@@ -52,6 +52,7 @@ from harvester.store.models import RecordRow, RunRow, utcnow
 from harvester.store.records import (
     Incoming,
     Outcome,
+    judged,
     live_identifiers,
     record_tombstone,
     tombstone,
@@ -62,7 +63,7 @@ from harvester.store.sources import agency_codes, get_source, source_spec
 from mappings.errors import ShareNetError
 from mappings.formats import MappingContext, map_payload
 from mappings.record import Record, SourcePayload, record_id
-from mappings.rules import RuleContext, evaluate
+from mappings.rules import RuleContext
 
 log = logging.getLogger(__name__)
 
@@ -387,8 +388,7 @@ def _judged(
 ) -> Incoming | SourcePayload:
     if record is None:
         return payload  # a deleted header
-    evaluation = evaluate(record, rules)
-    return Incoming(record, payload.raw, payload.format, evaluation.findings, evaluation.score)
+    return judged(record, payload.raw, payload.format, rules)
 
 
 def _apply(

@@ -5,7 +5,9 @@ mapped, bulk writes) must leave exactly what the plain path left. The digests of
 :func:`digest` were taken from the release before that work (commit 47336c3) with
 the same inputs and the same frozen day, so comparing them proves the results
 identical, not merely plausible. Only bookkeeping that differs by nature between
-two runs is left out: wall-clock timestamps and autoincrement ids.
+two runs is left out: wall-clock timestamps and autoincrement ids; and the
+judgement bookkeeping added after the digests (``judged_with``, ``recheck_on``),
+which ``tests/harvester/test_rejudging.py`` holds to account instead.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ FROZEN_DAY = date(2026, 12, 1)
 """The day the freshness rule judges by, so a digest does not drift with the calendar."""
 
 _CLOCKS = {"first_seen_at", "last_seen_at", "harvested_at", "changed_at"}
+_JUDGEMENT = {"judged_with", "recheck_on"}
 
 
 @contextmanager
@@ -56,7 +59,7 @@ def store_parts(db: Database) -> dict[str, Any]:
         records = []
         for row in session.scalars(select(RecordRow).order_by(RecordRow.id)):
             values = {c.key: getattr(row, c.key) for c in RecordRow.__table__.columns}
-            values = {k: v for k, v in values.items() if k not in _CLOCKS}
+            values = {k: v for k, v in values.items() if k not in _CLOCKS | _JUDGEMENT}
             values["data"] = {k: v for k, v in row.data.items() if k != "harvested_at"}
             # ``json:<name>@<version>``: the configuration's version came after the digests
             values["raw_format"] = row.raw_format.split("@", 1)[0]

@@ -104,7 +104,8 @@ class RecordRow(Base):
     __table_args__ = (
         UniqueConstraint("source", "source_identifier", name="uq_records_source_identifier"),
         Index("ix_records_changed", "changed_at", "id"),
-        Index("ix_records_platform_deleted", "platform", "deleted"),
+        Index("ix_records_platform_live", "platform", "deleted", "id"),
+        # with ``id``: a platform's live records page in id order without sorting them all
     )
 
     id: Mapped[str] = mapped_column(String(160), primary_key=True)
@@ -122,6 +123,11 @@ class RecordRow(Base):
     source_datestamp: Mapped[datetime | None] = mapped_column(nullable=True)
     modified: Mapped[date | None] = mapped_column(Date, nullable=True)
     quality_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    judged_with: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """``mappings.rules.engine.judgement_key`` of the context the findings and score were
+    made in; ``None`` when they were not (yet): then re-judging must read the record."""
+    recheck_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    """The day the findings may change by the calendar alone; ``None``: never."""
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     """Gone from a complete full pass after the grace period (not an OAI deletion)."""

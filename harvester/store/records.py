@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +20,7 @@ from harvester.store.models import Base, FindingRow, RecordRow, utcnow
 from mappings.findings import Finding, Level
 from mappings.identifiers import cstr_key
 from mappings.record import Record, dumped_content_hash
+from mappings.rules import RuleContext, evaluate, judgement_key
 
 
 class Outcome(StrEnum):
@@ -56,6 +57,23 @@ class Incoming:
     raw_format: str
     findings: Sequence[Finding] = ()
     quality_score: float | None = None
+    judged_with: str | None = None
+    """The judgement key of the findings and score (see ``RecordRow.judged_with``)."""
+    recheck_on: date | None = None
+
+
+def judged(record: Record, raw: str, raw_format: str, context: RuleContext) -> Incoming:
+    """A record judged now, with the key of what it was judged with, ready to store."""
+    evaluation = evaluate(record, context)
+    return Incoming(
+        record,
+        raw,
+        raw_format,
+        evaluation.findings,
+        evaluation.score,
+        judgement_key(context),
+        evaluation.recheck_on,
+    )
 
 
 def upsert_record(
@@ -182,6 +200,8 @@ def _row(item: Incoming, data: dict[str, Any], now: datetime) -> dict[str, Any]:
         "source_datestamp": record.source_datestamp,
         "modified": record.modified,
         "quality_score": item.quality_score,
+        "judged_with": item.judged_with,
+        "recheck_on": item.recheck_on,
         "deleted": False,
         "withdrawn": False,
         "last_seen_at": now,
@@ -226,6 +246,7 @@ def tombstone(
     row.withdrawn = withdrawn
     row.changed_at = now
     row.data = {**row.data, "deleted": True}
+    row.judged_with = None  # its findings go: a revived record is judged afresh
     if datestamp is not None:
         row.source_datestamp = datestamp
     session.execute(delete(FindingRow).where(FindingRow.record_id == record_id))

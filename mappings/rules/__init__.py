@@ -9,7 +9,7 @@ are refreshed over a whole platform by ``harvester.compliance``.
 from __future__ import annotations
 
 from mappings.rules.catalogue import Dimension, Rule, RuleSet, Scope, default_rules, load_rules
-from mappings.rules.engine import Evaluation, RuleContext, evaluate
+from mappings.rules.engine import Evaluation, RuleContext, evaluate, judgement_key
 
 __all__ = [
     "Dimension",
@@ -20,5 +20,6 @@ __all__ = [
     "Scope",
     "default_rules",
     "evaluate",
+    "judgement_key",
     "load_rules",
 ]

@@ -6,13 +6,17 @@ Whether a rule applies at all (physical-only rules, agency codes unknown) is
 decided before the check runs, so checks stay one-liners in spirit. Checks read
 only the record, the rule's ``params`` and the :class:`RuleContext`; they never
 raise on bad data (the engine still guards them).
+
+A check whose answer depends on the day says so with ``until``: the first day
+its answer (or detail) may differ from today's. That is what lets a daily
+re-judging skip the records whose judgement cannot have changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mappings.errors import IdentifierError
@@ -32,24 +36,36 @@ class Fail:
 Params = Mapping[str, Any]
 Check = Callable[[Record, Params, "RuleContext"], Fail | None]
 Applies = Callable[[Record, "RuleContext"], bool]
+Until = Callable[[Record, "RuleContext"], date | None]
+"""The first day a check's answer may change; ``None``: it never does by the calendar alone."""
 
 
 @dataclass(frozen=True, slots=True)
 class Registered:
     check: Check
     applies: Applies | None
+    until: Until | None = None
 
 
 CHECKS: dict[str, Registered] = {}
 """Rule id -> its check; a test keeps this in step with the rules file."""
 
 
-def check(rule_id: str, *, applies: Applies | None = None) -> Callable[[Check], Check]:
+def check(
+    rule_id: str, *, applies: Applies | None = None, until: Until | None = None
+) -> Callable[[Check], Check]:
+    """Register a check; ``applies`` must not depend on the day (``until`` covers the check)."""
+
     def register(fn: Check) -> Check:
-        CHECKS[rule_id] = Registered(fn, applies)
+        CHECKS[rule_id] = Registered(fn, applies, until)
         return fn
 
     return register
+
+
+def judging_day(ctx: RuleContext) -> date:
+    """The day a record is judged as of: the context's, else today."""
+    return ctx.today or date.today()
 
 
 def _has_text(value: str | None) -> bool:
@@ -158,11 +174,18 @@ def _public_funding(record: Record, params: Params, ctx: RuleContext) -> Fail | 
     return None
 
 
-@check("modified-fresh")
+def _fresh_until(record: Record, ctx: RuleContext) -> date | None:
+    if record.modified is None:
+        return None
+    stale_from = record.modified + timedelta(days=ctx.freshness_days + 1)
+    return max(stale_from, judging_day(ctx) + timedelta(days=1))  # a stale detail names the age
+
+
+@check("modified-fresh", until=_fresh_until)
 def _fresh(record: Record, params: Params, ctx: RuleContext) -> Fail | None:
     if record.modified is None:
         return Fail("no modification date")
-    age = ((ctx.today or date.today()) - record.modified).days
+    age = (judging_day(ctx) - record.modified).days
     if age <= ctx.freshness_days:
         return None
     return Fail(f"last modified {record.modified.isoformat()}, {age} days ago")

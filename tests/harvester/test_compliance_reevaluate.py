@@ -77,9 +77,11 @@ def test_a_record_gone_stale_without_changing_gets_its_finding(db: Database) -> 
     other = make_record("p2", "other").id
     assert "modified-fresh" not in _rules(db, other)
 
-    with db.session() as s:  # nothing left to change: nothing written
+    with db.session() as s:  # nothing left to change: nothing read again, nothing written
         again = reevaluate(s, "p1", today=LATER)
-    assert (again.evaluated, again.changed) == (6, 0)
+        every = reevaluate(s, "p1", today=LATER, everything=True)
+    assert (again.evaluated, again.changed) == (0, 0)
+    assert (every.evaluated, every.changed) == (6, 0)
 
 
 def test_unchanged_findings_are_not_rewritten(db: Database) -> None:
@@ -127,7 +129,9 @@ def test_cli(db: Database, tmp_path: Path) -> None:
     out = runner.invoke(main, [*base, "rules", "reevaluate", "p1"])
     assert out.exit_code == 0, out.output
     assert "re-evaluated 6 records of 1 platform(s)" in out.output
-    out = runner.invoke(main, [*base, "rules", "reevaluate"])
+    out = runner.invoke(main, [*base, "rules", "reevaluate"])  # p1's judgements are current
+    assert out.exit_code == 0 and "re-evaluated 1 records of 2 platform(s)" in out.output
+    out = runner.invoke(main, [*base, "rules", "reevaluate", "--all"])
     assert out.exit_code == 0 and "re-evaluated 7 records of 2 platform(s)" in out.output
     out = runner.invoke(main, [*base, "rules", "reevaluate", "nope"])
     assert out.exit_code == 1 and "unknown platform 'nope'" in out.output

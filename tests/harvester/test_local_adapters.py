@@ -174,7 +174,7 @@ def test_by_adapters_dir_and_by_path_then_restart_remap_and_files_gone(
         assert f"{COUNT} records mapped again, 0 changed, 0 could not" in said, said
     assert deployment.export("geo-name") == by_name
     assert deployment.export("geo-path") == by_path
-    said = deployment.run("rules", "reevaluate", "geo-name").stdout
+    said = deployment.run("rules", "reevaluate", "--all", "geo-name").stdout
     assert f"re-evaluated {COUNT} records" in said, said
 
     # The next run fails with the file named, and nothing stored is lost.
