@@ -30,6 +30,7 @@ from harvester.store.models import FindingRow, PlatformRow, RecordRow, SourceRow
 from mappings.identifiers import cstr_key
 from mappings.record import AccessRights, Agent, ContactPoint, Record, content_hash
 from mappings.rules import RuleContext, evaluate
+from mappings.text import text_key
 from sharenet.reports.compliance import build_report, render
 
 PLATFORMS = {"big": 0.7, "mid": 0.2, "small": 0.07, "tiny": 0.03}
@@ -122,6 +123,7 @@ def _row(record: Record, score: float | None, now: datetime) -> dict[str, Any]:
         "platform": record.platform,
         "cstr_key": cstr_key(record.cstr) if record.cstr else None,
         "doi": record.doi,
+        "text_key": text_key(record.title, record.description),
         "resource_kind": record.resource_kind.value,
         "data": record.model_dump(mode="json"),
         "raw": "",

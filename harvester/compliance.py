@@ -18,11 +18,8 @@ command both call them.
 from __future__ import annotations
 
 import csv
-import hashlib
 import logging
-import re
 import statistics
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -78,19 +75,6 @@ SCORE_BUCKETS = tuple((low, low + 10) for low in range(0, 100, 10))
 _MAX_NAMED = 5
 """How many other records a finding's detail names before it says "and N more"."""
 
-_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def normalise_text(text: str) -> str:
-    """Case, width, spacing and punctuation removed: what a duplicate check compares."""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).casefold())
-
-
-def _text_key(value: Any) -> str:
-    if not isinstance(value, dict):
-        return ""
-    return normalise_text(" ".join(str(value[k]) for k in sorted(value) if value[k]))
-
 
 def _others(ids: Iterable[str], me: str) -> str:
     rest = sorted(i for i in ids if i != me)
@@ -103,9 +87,8 @@ class _Live:
     id: str
     cstr_key: str | None
     doi: str | None
-    text_key: bytes
-    """Digest of the normalised title and description (b"" without both): equal texts,
-    equal keys, in 16 bytes a record rather than the texts themselves."""
+    text_key: str
+    """``mappings.text.text_key`` of its title and description (``""`` without both)."""
     landing_page: str
 
 
@@ -116,27 +99,22 @@ def _live(session: Session, platform: str) -> list[_Live]:
             RecordRow.id,
             RecordRow.cstr_key,
             RecordRow.doi,
-            RecordRow.data["title"],
-            RecordRow.data["description"],
+            RecordRow.text_key,
             RecordRow.data["landing_page"],
         )
         .where(RecordRow.platform == platform, RecordRow.deleted.is_(False))
         .execution_options(yield_per=2000)
     )
-    out = []
-    for rid, cstr, doi, title, description, landing in rows:
-        title_key, desc_key = _text_key(title), _text_key(description)
-        text = f"{title_key}\x1f{desc_key}".encode() if title_key and desc_key else b""
-        out.append(
-            _Live(
-                id=rid,
-                cstr_key=cstr,
-                doi=doi.lower() if doi else None,
-                text_key=hashlib.blake2b(text, digest_size=16).digest() if text else b"",
-                landing_page=landing.strip() if isinstance(landing, str) else "",
-            )
+    return [
+        _Live(
+            id=rid,
+            cstr_key=cstr,
+            doi=doi.lower() if doi else None,
+            text_key=text or "",
+            landing_page=landing.strip() if isinstance(landing, str) else "",
         )
-    return out
+        for rid, cstr, doi, text, landing in rows
+    ]
 
 
 def _shared_cstr(session: Session, platform: str) -> dict[str, str]:
@@ -175,7 +153,7 @@ def _shared_cstr(session: Session, platform: str) -> dict[str, str]:
 
 def _duplicates(records: list[_Live]) -> dict[str, str]:
     """Record id -> detail, for records sharing title+description, DOI or CSTR."""
-    groups: dict[tuple[str, str | bytes], list[str]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for r in records:
         for what, key in (("title and description", r.text_key), ("DOI", r.doi)):
             if key:

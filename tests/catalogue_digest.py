@@ -5,9 +5,11 @@ mapped, bulk writes) must leave exactly what the plain path left. The digests of
 :func:`digest` were taken from the release before that work (commit 47336c3) with
 the same inputs and the same frozen day, so comparing them proves the results
 identical, not merely plausible. Only bookkeeping that differs by nature between
-two runs is left out: wall-clock timestamps and autoincrement ids; and the
-judgement bookkeeping added after the digests (``judged_with``, ``recheck_on``),
-which ``tests/harvester/test_rejudging.py`` holds to account instead.
+two runs is left out: wall-clock timestamps and autoincrement ids. Columns added
+after the digests are left out too: the judgement bookkeeping (``judged_with``,
+``recheck_on``; ``tests/harvester/test_rejudging.py`` holds it to account) and
+``text_key``, derived from the record (the duplicate findings it feeds are in
+the digest).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ FROZEN_DAY = date(2026, 12, 1)
 """The day the freshness rule judges by, so a digest does not drift with the calendar."""
 
 _CLOCKS = {"first_seen_at", "last_seen_at", "harvested_at", "changed_at"}
-_JUDGEMENT = {"judged_with", "recheck_on"}
+_ADDED_SINCE = {"judged_with", "recheck_on", "text_key"}
 
 
 @contextmanager
@@ -59,7 +61,7 @@ def store_parts(db: Database) -> dict[str, Any]:
         records = []
         for row in session.scalars(select(RecordRow).order_by(RecordRow.id)):
             values = {c.key: getattr(row, c.key) for c in RecordRow.__table__.columns}
-            values = {k: v for k, v in values.items() if k not in _CLOCKS | _JUDGEMENT}
+            values = {k: v for k, v in values.items() if k not in _CLOCKS | _ADDED_SINCE}
             values["data"] = {k: v for k, v in row.data.items() if k != "harvested_at"}
             # ``json:<name>@<version>``: the configuration's version came after the digests
             values["raw_format"] = row.raw_format.split("@", 1)[0]

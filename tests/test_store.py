@@ -51,3 +51,58 @@ def test_migrations_build_exactly_the_declared_schema(db: Database) -> None:
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
+
+
+def test_upgrade_gives_stored_records_their_text_keys_and_no_judgement(database_url: str) -> None:
+    """A store left by the release before 0006: its live records get their text keys, so
+    the duplicate rule reads them, and no judgement key, so re-judging reads them once."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import select
+
+    from harvester.store.db import _MIGRATIONS, make_engine, migrate
+    from harvester.store.models import RecordRow, SourceRow
+    from mappings.text import text_key
+
+    engine = make_engine(database_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        for head in ScriptDirectory.from_config(cfg).get_heads():
+            if head != "0006_judgements_text_keys":
+                command.upgrade(cfg, head)
+        conn.execute(
+            SourceRow.__table__.insert().values(  # type: ignore[attr-defined]
+                id="demo", platform="demo", protocol="oai-pmh", url="http://x"
+            )
+        )
+        for n, (title, description, deleted) in enumerate(
+            [
+                ({"zh": "土壤", "en": "Soil"}, {"en": "Soil moisture."}, False),
+                ({"en": "ＳＯＩＬ"}, {"en": "soil, moisture"}, False),
+                ({"en": "No description"}, {}, False),
+                ({"en": "Gone"}, {"en": "Deleted."}, True),
+            ]
+        ):
+            record = Record(
+                id=f"demo-{n}", source="demo", source_identifier=str(n), platform="demo",
+                title=title, description=description, deleted=deleted,
+            )  # fmt: skip
+            conn.execute(
+                RecordRow.__table__.insert().values(  # type: ignore[attr-defined]
+                    id=record.id, source="demo", source_identifier=str(n), platform="demo",
+                    data=record.model_dump(mode="json"), deleted=deleted,
+                )
+            )  # fmt: skip
+    migrate(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(RecordRow.id, RecordRow.text_key, RecordRow.judged_with))
+        stored = {rid: (key, judged) for rid, key, judged in rows}
+    engine.dispose()
+    soil = text_key({"zh": "土壤", "en": "Soil"}, {"en": "Soil moisture."})
+    assert stored["demo-0"] == (soil, None) and len(soil) == 32
+    assert stored["demo-1"] == (text_key({"en": "soil"}, {"en": "soil moisture"}), None)
+    assert stored["demo-2"] == ("", None)  # no description: nothing to be a duplicate by
+    assert stored["demo-3"] == (None, None)  # deleted: never compared

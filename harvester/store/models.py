@@ -114,6 +114,8 @@ class RecordRow(Base):
     platform: Mapped[str] = mapped_column(String(64))
     cstr_key: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
     doi: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
+    text_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """``mappings.text.text_key`` of the title and description: what duplicates share."""
     resource_kind: Mapped[str] = mapped_column(String(32), default="dataset")
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     """The unified record as JSON (``Record.model_dump(mode='json')``)."""

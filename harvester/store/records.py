@@ -21,6 +21,7 @@ from mappings.findings import Finding, Level
 from mappings.identifiers import cstr_key
 from mappings.record import Record, dumped_content_hash
 from mappings.rules import RuleContext, evaluate, judgement_key
+from mappings.text import text_key
 
 
 class Outcome(StrEnum):
@@ -192,6 +193,7 @@ def _row(item: Incoming, data: dict[str, Any], now: datetime) -> dict[str, Any]:
         "platform": record.platform,
         "cstr_key": _lookup_cstr(record),
         "doi": record.doi,
+        "text_key": text_key(record.title, record.description),
         "resource_kind": record.resource_kind.value,
         "data": data,
         "raw": item.raw,

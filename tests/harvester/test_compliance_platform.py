@@ -11,7 +11,6 @@ from harvester.compliance import (
     PLATFORM_RULES,
     compliance_summary,
     findings_page,
-    normalise_text,
     records_page,
     refresh_platform,
 )
@@ -20,6 +19,7 @@ from harvester.store.linkcheck_models import LinkCheckRow
 from harvester.store.models import FindingRow
 from harvester.store.records import tombstone
 from mappings.rules import Scope, default_rules
+from mappings.text import normalise_text
 from tests.harvester.compliance_support import add_platform, make_record, store
 
 
