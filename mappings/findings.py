@@ -14,9 +14,13 @@ class Level(StrEnum):
 
 
 class Finding(BaseModel):
-    """A record broke (or only partly met) a rule; messages in both languages."""
+    """A record broke (or only partly met) a rule; messages in both languages.
 
-    model_config = ConfigDict(extra="forbid")
+    Frozen: a rule's finding without a detail is one shared value, not one copy
+    per failing record (a harvest makes several findings a record).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     rule: str
     level: Level

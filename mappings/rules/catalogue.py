@@ -57,13 +57,19 @@ class Rule:
     fields: tuple[str, ...]
     rationale: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    _plain: Finding = field(init=False, repr=False, compare=False)
+    """The finding without a detail, made once (findings are frozen)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_plain", self._made(None))
 
     def finding(self, detail: str | None = None) -> Finding:
-        """The finding this rule gives a record that breaks it.
+        """The finding this rule gives a record that breaks it."""
+        return self._plain if detail is None else self._made(detail)
 
-        Built without validation: every value comes from the rules file, checked
-        when it was loaded, and a harvest makes several findings per record.
-        """
+    def _made(self, detail: str | None) -> Finding:
+        """Built without validation: every value comes from the rules file, checked when
+        it was loaded."""
         return Finding.model_construct(
             rule=self.id,
             level=self.level,
