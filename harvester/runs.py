@@ -28,11 +28,13 @@ The engine is generic over protocol adapters (:mod:`harvester.protocols`):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -41,22 +43,22 @@ import httpx
 from sqlalchemy.orm import Session
 
 from harvester.compliance import refresh_platform
-from harvester.errors import HarvestError, UnmappablePage
+from harvester.errors import HarvestError, StoreError, UnmappablePage
 from harvester.http import make_client
+from harvester.page_writer import Gone, PageJob, PageWriter, WriterPlace
 from harvester.protocols import load_adapter
 from harvester.protocols.base import FetchedPage, SourceSpec, Window
 from harvester.store import Database
 from harvester.store import runs as store_runs
 from harvester.store.adapter_configs import keep_configs
-from harvester.store.models import RecordRow, RunRow, utcnow
+from harvester.store.models import RunRow, utcnow
 from harvester.store.records import (
-    Incoming,
     Outcome,
+    PreparedRow,
     judged,
     live_identifiers,
-    record_tombstone,
+    prepare_rows,
     tombstone,
-    upsert_records,
 )
 from harvester.store.runs import Counts
 from harvester.store.sources import agency_codes, get_source, source_spec
@@ -80,6 +82,9 @@ class RunOptions:
     trigger: str = "manual"
     config_dirs: tuple[Path, ...] = ()
     """Where configurations named by sources are looked up first (``adapters_dir``)."""
+    writer: WriterPlace = "inline"
+    """Where pages are written: ``process`` overlaps writing a page with building the next
+    (:mod:`harvester.page_writer`)."""
 
 
 STAGES = ("fetch", "map", "rules", "store", "index")
@@ -281,17 +286,36 @@ def _run_pages(
     mapping = MappingContext(source=spec.id, platform=spec.platform)
     rules = RuleContext(agency_codes=codes, freshness_days=options.freshness_days)
     pages = adapter.pages(Window(since=since), dict(plan.checkpoint or {}) or None)
-    for page in _prefetched(pages, report):
-        counts, errors, stored = _store_page(db, report, page, mapping, rules)
+    writer = PageWriter(db, options.writer)
+    built: deque[_BuiltPage] = deque()
+
+    def stored(page: _BuiltPage) -> None:
+        written = writer.result()
+        report.stages["store"] += written.cpu
+        counts = written.counts
         if listener is not None:
-            listener(stored, report)
+            listener(page.stored(written.outcomes), report)
         report.counts.add(counts)
         report.pages += 1
         room = MAX_REPORTED_ERRORS - len(report.errors)
-        report.errors.extend(errors[: max(room, 0)])
+        report.errors.extend(page.job.errors[: max(room, 0)])
         report.expected = page.total or report.expected
         if progress is not None:
             progress(report)
+
+    try:
+        for page in _prefetched(pages, report):
+            built.append(_build_page(report, page, mapping, rules))
+            writer.submit(built[-1].job)
+            while writer.pending > writer.ahead:
+                stored(built.popleft())
+        while built:
+            stored(built.popleft())
+    finally:
+        with contextlib.suppress(StoreError):  # a failing run still reports the pages it wrote
+            while built and writer.pending:
+                stored(built.popleft())
+        writer.close()
 
 
 def _prefetched(pages: Iterator[FetchedPage], report: RunReport) -> Iterator[FetchedPage]:
@@ -342,19 +366,40 @@ def _prefetched(pages: Iterator[FetchedPage], report: RunReport) -> Iterator[Fet
         thread.join(timeout=1.0)
 
 
-def _store_page(
-    db: Database, report: RunReport, page: FetchedPage, mapping: MappingContext, rules: RuleContext
-) -> tuple[Counts, list[tuple[str, str]], StoredPage]:
-    """Every record of the page, its errors and the checkpoint: one transaction.
+@dataclass(frozen=True, slots=True)
+class _BuiltPage:
+    """A page mapped, judged and made into rows, with what its listener will be told."""
 
-    Mapping and rules run first, outside the transaction (they need no store);
-    the page is then written in a few bulk statements (:func:`upsert_records`),
-    a deleted header flushing the records listed before it, so the outcomes are
+    job: PageJob
+    records: list[Record | None]
+    """The record of each job item (``None`` for a deleted header)."""
+    total: int | None
+
+    def stored(self, outcomes: list[Outcome]) -> StoredPage:
+        page = StoredPage(source=self.job.source, changed_at=self.job.now, records=[], gone=[])
+        for item, record, outcome in zip(self.job.items, self.records, outcomes, strict=True):
+            if record is not None:
+                if outcome is not Outcome.UNCHANGED:
+                    page.records.append(record)
+            elif outcome is Outcome.DELETED:
+                assert isinstance(item, Gone)
+                page.gone.append(record_id(self.job.source, item.source_identifier))
+        return page
+
+
+def _build_page(
+    report: RunReport, page: FetchedPage, mapping: MappingContext, rules: RuleContext
+) -> _BuiltPage:
+    """Every record of the page mapped, judged and made into rows, ready for one transaction.
+
+    None of it needs the store, so it runs while the page before is written
+    (:class:`PageWriter`); the rows are then written in a few bulk statements,
+    a deleted header flushing the rows listed before it, so the outcomes are
     those of applying the page's items in order.
     """
-    counts = Counts(failed=len(page.errors))
-    errors = list(page.errors)
     now = utcnow()
+    errors = list(page.errors)
+    failed = len(page.errors)
     mark = time.thread_time()
     mapped: list[tuple[SourcePayload, Record | None]] = []
     for payload in page.items:
@@ -362,71 +407,33 @@ def _store_page(
             mapped.append((payload, None if payload.deleted else map_payload(payload, mapping)))
         except ShareNetError as exc:
             errors.append((payload.source_identifier, exc.message))
-            counts.failed += 1
+            failed += 1
     mark = stage_time(report, "map", mark)
     if not mapped and len(errors) >= UnmappablePage.AT_LEAST:
         raise UnmappablePage(errors)
-    items = [_judged(payload, record, rules) for payload, record in mapped]
+    records = [record for _payload, record in mapped]
+    incoming = [
+        None if record is None else judged(record, payload.raw, payload.format, rules)
+        for payload, record in mapped
+    ]
     mark = stage_time(report, "rules", mark)
-    stored = StoredPage(source=mapping.source, changed_at=now, records=[], gone=[])
-    with db.session() as session:
-        for item, outcome in _apply(session, items, mapping, now):
-            name = outcome.value
-            setattr(counts, name, getattr(counts, name) + 1)
-            if isinstance(item, Incoming):
-                if outcome is not Outcome.UNCHANGED:
-                    stored.records.append(item.record)
-            elif outcome is Outcome.DELETED:
-                stored.gone.append(record_id(mapping.source, item.source_identifier))
-        store_runs.save_page(session, report.run_id, counts, page.checkpoint, errors)
+    rows = iter(prepare_rows([item for item in incoming if item is not None], now))
+    items: list[PreparedRow | Gone] = [
+        Gone(payload.source_identifier, payload.datestamp) if item is None else next(rows)
+        for (payload, _record), item in zip(mapped, incoming, strict=True)
+    ]
     stage_time(report, "store", mark)
-    return counts, errors, stored
-
-
-def _judged(
-    payload: SourcePayload, record: Record | None, rules: RuleContext
-) -> Incoming | SourcePayload:
-    if record is None:
-        return payload  # a deleted header
-    return judged(record, payload.raw, payload.format, rules)
-
-
-def _apply(
-    session: Session,
-    items: Iterable[Incoming | SourcePayload],
-    mapping: MappingContext,
-    now: datetime,
-) -> Iterator[tuple[Incoming | SourcePayload, Outcome]]:
-    batch: list[Incoming] = []
-    for item in items:
-        if isinstance(item, Incoming):
-            batch.append(item)
-            continue
-        yield from zip(batch, upsert_records(session, batch, now=now), strict=True)
-        batch = []
-        yield item, _delete(session, item, mapping, now)
-    yield from zip(batch, upsert_records(session, batch, now=now), strict=True)
-
-
-def _delete(
-    session: Session, payload: SourcePayload, mapping: MappingContext, now: datetime
-) -> Outcome:
-    """A deleted header: tombstone the record, or store one if it was never seen."""
-    rid = record_id(mapping.source, payload.source_identifier)
-    if tombstone(session, rid, datestamp=payload.datestamp, now=now) is not None:
-        return Outcome.DELETED
-    if session.get(RecordRow, rid) is not None:
-        return Outcome.UNCHANGED
-    stub = Record(
-        id=rid,
+    job = PageJob(
+        run_id=report.run_id,
         source=mapping.source,
-        source_identifier=payload.source_identifier,
         platform=mapping.platform,
-        source_datestamp=payload.datestamp,
+        now=now,
+        items=items,
+        counts=Counts(failed=failed),
+        errors=errors,
+        checkpoint=page.checkpoint,
     )
-    record_tombstone(session, stub, now)
-    session.flush()
-    return Outcome.DELETED
+    return _BuiltPage(job, records, page.total)
 
 
 def _withdraw(db: Database, source: str, pass_started: datetime, options: RunOptions) -> int:

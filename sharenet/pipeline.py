@@ -34,6 +34,7 @@ def run_options(settings: Settings, *, trigger: str = "manual") -> RunOptions:
         freshness_days=settings.freshness_days,
         trigger=trigger,
         config_dirs=settings.adapter_dirs,
+        writer=settings.harvest_writer,
     )
 
 

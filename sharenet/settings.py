@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     """Seconds a scheduled or triggered harvest may run before it is stopped as timed out."""
     freshness_days: int = 365
     """A record not modified for longer is stale (a compliance finding)."""
+    harvest_writer: Literal["process", "inline"] = "process"
+    """Where a harvest writes its pages: ``process`` writes them in a child process while
+    the next page is mapped (from a run's second page on); ``inline`` in the harvest's own."""
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Addresses or networks (CIDR) of the reverse proxies in front of ``sharenet serve``:
     only a request from one of them has its ``X-Forwarded-For`` believed. Comma-separated

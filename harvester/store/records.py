@@ -101,24 +101,59 @@ def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
         yield ids[start : start + _CHUNK]
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedRow:
+    """A record made ready to write: its row and its findings' rows, built without the store.
+
+    Building rows is most of the Python work of storing a page; it needs no
+    session, so a harvest builds them while another process writes the page
+    before (:mod:`harvester.page_writer`).
+    """
+
+    id: str
+    content_hash: str
+    row: dict[str, Any]
+    findings: list[dict[str, Any]]
+
+
+def prepare_rows(items: Sequence[Incoming], now: datetime) -> list[PreparedRow]:
+    """Rows of ``items``; sets each record's ``content_hash`` and, if unset, ``harvested_at``."""
+    prepared = []
+    for item in items:
+        record = item.record
+        record.harvested_at = record.harvested_at or now
+        data = record.model_dump(mode="json")
+        record.content_hash = data["content_hash"] = dumped_content_hash(data)
+        findings = [finding_row(record.id, record.platform, f) for f in item.findings]
+        row = _row(item, data, now)
+        prepared.append(PreparedRow(record.id, record.content_hash, row, findings))
+    return prepared
+
+
 def upsert_records(
     session: Session, items: Sequence[Incoming], *, now: datetime | None = None
 ) -> list[Outcome]:
     """Store a page of records in a fixed handful of statements, however many it holds.
 
-    One SELECT reads the stored content hashes; new rows are inserted, changed
-    rows updated, unchanged rows only get ``last_seen_at``, each as one bulk
-    statement. A changed record's findings are replaced whole (platform-scope
-    ones too, recomputed after the run), so stale ones never linger. Statements
-    per record made the store most of a harvest's time. The outcomes are those
-    of storing the items one after another: an id listed twice is compared with
-    its earlier item. Sets each record's ``content_hash`` and, if unset,
-    ``harvested_at``.
+    :func:`prepare_rows`, then :func:`write_rows`.
     """
-    if not items:
-        return []
     now = now or utcnow()
-    ids = list(dict.fromkeys(item.record.id for item in items))
+    return write_rows(session, prepare_rows(items, now), now)
+
+
+def write_rows(session: Session, rows: Sequence[PreparedRow], now: datetime) -> list[Outcome]:
+    """Write prepared rows: one SELECT of the stored hashes, then one bulk statement per kind.
+
+    New rows are inserted, changed rows updated, unchanged rows only get
+    ``last_seen_at``. A changed record's findings are replaced whole
+    (platform-scope ones too, recomputed after the run), so stale ones never
+    linger. Statements per record made the store most of a harvest's time.
+    The outcomes are those of storing the rows one after another: an id listed
+    twice is compared with its earlier row.
+    """
+    if not rows:
+        return []
+    ids = list(dict.fromkeys(row.id for row in rows))
     held: dict[str, tuple[str, bool]] = {}
     for chunk in _chunks(ids):
         query = select(RecordRow.id, RecordRow.content_hash, RecordRow.deleted)
@@ -131,25 +166,20 @@ def upsert_records(
     unchanged: dict[str, None] = {}
     findings: dict[str, list[dict[str, Any]]] = {}
     outcomes: list[Outcome] = []
-    for item in items:
-        record = item.record
-        record.harvested_at = record.harvested_at or now
-        data = record.model_dump(mode="json")
-        record.content_hash = data["content_hash"] = dumped_content_hash(data)
-        before = held.get(record.id)
-        if before == (record.content_hash, False):
-            unchanged[record.id] = None
+    for prepared in rows:
+        before = held.get(prepared.id)
+        if before == (prepared.content_hash, False):
+            unchanged[prepared.id] = None
             outcomes.append(Outcome.UNCHANGED)
             continue
-        held[record.id] = (record.content_hash, False)
-        row = _row(item, data, now)
+        held[prepared.id] = (prepared.content_hash, False)
         if before is None:
-            added[record.id] = {**row, "first_seen_at": now}
+            added[prepared.id] = {**prepared.row, "first_seen_at": now}
             outcomes.append(Outcome.ADDED)
         else:  # an id added earlier in the page is updated after the INSERT below
-            updated[record.id] = row
+            updated[prepared.id] = prepared.row
             outcomes.append(Outcome.UPDATED)
-        findings[record.id] = [finding_row(record.id, record.platform, f) for f in item.findings]
+        findings[prepared.id] = prepared.findings
     if added:
         _insert(session, RecordRow, list(added.values()))
     if updated:
