@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 from harvester.compliance import refresh_platform
 from harvester.errors import HarvestError, StoreError, UnmappablePage
 from harvester.http import make_client
+from harvester.memory import trim_heap
 from harvester.page_writer import Gone, PageJob, PageWriter, WriterPlace
 from harvester.protocols import load_adapter
 from harvester.protocols.base import FetchedPage, SourceSpec, Window
@@ -300,6 +301,7 @@ def _run_pages(
         room = MAX_REPORTED_ERRORS - len(report.errors)
         report.errors.extend(page.job.errors[: max(room, 0)])
         report.expected = page.total or report.expected
+        trim_heap()
         if progress is not None:
             progress(report)
 
