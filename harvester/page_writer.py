@@ -10,10 +10,18 @@ The writer is the same function either way (:func:`write_page`): a page, its
 tombstones, its errors and its checkpoint in one transaction, in listing
 order. Only where it runs differs. The child is started on a run's second
 page (a one-page run, the usual incremental one, never pays its start-up),
-is sent one page at a time and answers with what the page did; at most one
-page is in flight, so a checkpoint is still stored only after its page. The
+writes the pages it is sent in order and answers with what each did; a few
+are in flight at most (:data:`DEPTH`), and a checkpoint is still stored only
+with its page. The
 child dies with the harvest's process (SIGKILL included): a page it was
 writing is rolled back with its checkpoint and fetched again on resume.
+
+A page listener that has a twin (:class:`Twinned`, the index feed) is
+followed in the child too: the twin is made there from a picklable factory,
+is told of each page the child writes (its records read back from the rows
+just written, not from the store), and when the run's pages end hands back
+what it did, which the listener takes back (the feed: the span of pages
+already indexed, so the sync after the run does not read them again).
 """
 
 from __future__ import annotations
@@ -23,17 +31,19 @@ import ctypes
 import ctypes.util
 import gc
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.connection import Connection
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
@@ -51,7 +61,54 @@ from harvester.store.records import (
 from harvester.store.runs import Counts
 from mappings.record import Record, record_id
 
+if TYPE_CHECKING:
+    from harvester.runs import RunReport
+
 WriterPlace = Literal["inline", "process"]
+DEPTH = 3
+"""Pages a child may hold: its index commits come in bursts (one per 5,000 records), and
+with one page in flight the harvest stalled behind each; three ride them out."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    """What one committed page changed, for whoever follows the store (the index feed).
+
+    Every row the page changed carries ``changed_at``, so a follower that has
+    applied a page knows exactly which store changes it has seen.
+    """
+
+    source: str
+    changed_at: datetime
+    records: list[Record]
+    """Added or updated, live."""
+    gone: list[str]
+    """Ids of records the page tombstoned."""
+
+
+class PageListener(Protocol):
+    def __call__(self, page: StoredPage, report: RunReport) -> None: ...
+
+
+class Follower(PageListener, Protocol):
+    """A listener's twin in the writer's process."""
+
+    def hand_over(self) -> object:
+        """Finish following; what :meth:`Twinned.take_back` is given in the harvest's process."""
+        ...
+
+
+@runtime_checkable
+class Twinned(PageListener, Protocol):
+    """A page listener that can follow pages written in a child process through a twin."""
+
+    def twin(self) -> Callable[[], Follower | None] | None:
+        """A picklable factory of the twin, or ``None`` to follow in this process only."""
+        ...
+
+    def take_back(self, state: object) -> None:
+        """What the twin did (:meth:`Follower.hand_over`)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +140,10 @@ class PageWritten:
     counts: Counts
     outcomes: list[Outcome]
     """One per item of the job, in its order."""
-    cpu: float
-    """CPU seconds the write took, wherever it ran."""
+    stages: dict[str, float]
+    """CPU seconds of the write (``store``) and of a twin following it (``index``)."""
+    followed: bool = False
+    """Whether a twin in the writer's process was told of the page."""
 
 
 def write_page(db: Database, job: PageJob) -> PageWritten:
@@ -96,7 +155,22 @@ def write_page(db: Database, job: PageJob) -> PageWritten:
         for outcome in outcomes:
             setattr(counts, outcome.value, getattr(counts, outcome.value) + 1)
         store_runs.save_page(session, job.run_id, counts, job.checkpoint, job.errors)
-    return PageWritten(counts, outcomes, time.thread_time() - mark)
+    return PageWritten(counts, outcomes, {"store": time.thread_time() - mark})
+
+
+def stored_page(
+    job: PageJob, outcomes: Sequence[Outcome], records: Sequence[Record | None]
+) -> StoredPage:
+    """What the page changed; ``records`` holds the record of each changed row of the job."""
+    page = StoredPage(source=job.source, changed_at=job.now, records=[], gone=[])
+    for item, record, outcome in zip(job.items, records, outcomes, strict=True):
+        if isinstance(item, Gone):
+            if outcome is Outcome.DELETED:
+                page.gone.append(record_id(job.source, item.source_identifier))
+        elif outcome is not Outcome.UNCHANGED:
+            assert record is not None
+            page.records.append(record)
+    return page
 
 
 def _apply(session: Session, job: PageJob) -> Iterator[Outcome]:
@@ -133,14 +207,20 @@ def _delete(session: Session, gone: Gone, job: PageJob) -> Outcome:
 class PageWriter:
     """Pages handed in with :meth:`submit` come back, written, from :meth:`result`, in order.
 
-    ``place="process"`` writes from the second page on in a child process, so
-    at most one page is written while the next is built; ``"inline"`` writes
-    each page as it is submitted.
+    ``place="process"`` writes from the second page on in a child process, up
+    to :data:`DEPTH` pages behind the one being built; ``"inline"`` writes each
+    page as it is submitted.
     """
 
-    def __init__(self, db: Database, place: WriterPlace = "inline") -> None:
+    def __init__(
+        self,
+        db: Database,
+        place: WriterPlace = "inline",
+        twin: Callable[[], Follower | None] | None = None,
+    ) -> None:
         self._db = db
         self._place = place
+        self._twin = twin
         self._written: deque[PageWritten] = deque()
         self._submitted = 0
         self._child: subprocess.Popen[bytes] | None = None
@@ -153,10 +233,8 @@ class PageWriter:
             self._written.append(write_page(self._db, job))
             return
         conn = self._conn or self._start()
-        if self._in_flight:
-            self._written.append(self._receive(conn))
-        conn.send(job)
-        self._in_flight = 1
+        conn.send(job)  # taken at once by the child's reader, so this waits for no page
+        self._in_flight += 1
 
     def result(self) -> PageWritten:
         """The oldest page not yet returned; waits for the child if it is still writing."""
@@ -168,28 +246,37 @@ class PageWriter:
 
     @property
     def ahead(self) -> int:
-        """Pages that may stay pending while the next is built: one if a child writes them."""
-        return 1 if self._place == "process" else 0
+        """Pages that may stay pending while the next is built (:data:`DEPTH` for a child)."""
+        return DEPTH if self._place == "process" else 0
 
     @property
     def pending(self) -> int:
         """Pages submitted and not yet returned by :meth:`result`."""
         return len(self._written) + self._in_flight
 
-    def close(self) -> None:
-        """Stop the child once it is done; a page still in flight is written first."""
+    def close(self) -> tuple[object, float]:
+        """Stop the child once it is done: what its twin handed over, and the CPU that took.
+
+        A page still in flight is written first (its result is dropped: the run
+        is failing if it was not read).
+        """
         if self._conn is None or self._child is None:
-            return
+            return None, 0.0
         conn, child = self._conn, self._child
         self._conn = self._child = None
-        with contextlib.suppress(OSError):  # the child may be gone already
+        closed = _Closed(None, 0.0)
+        with contextlib.suppress(OSError, EOFError):  # the child may be gone already
             conn.send(None)
+            while not isinstance(answer := conn.recv(), _Closed):
+                pass
+            closed = answer
         try:
             child.wait(timeout=60)
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
         conn.close()
+        return closed.handed, closed.cpu
 
     def _start(self) -> Connection:
         """``python -m harvester.page_writer`` on one end of a socket pair.
@@ -198,7 +285,7 @@ class PageWriter:
         module in the child, which breaks a script without a main guard. The
         child is given the parent's import path; the store's URL (it may hold
         a password) and the collector thresholds go over the socket, not the
-        command line.
+        command line, with the twin's factory.
         """
         ours, theirs = socket.socketpair()
         path = os.pathsep.join(p or os.getcwd() for p in sys.path)
@@ -207,12 +294,12 @@ class PageWriter:
         child = subprocess.Popen(command, pass_fds=(theirs.fileno(),), env=env)
         theirs.close()
         conn = Connection(ours.detach())
-        conn.send((self._db.url, gc.get_threshold()))
+        conn.send((self._db.url, gc.get_threshold(), self._twin))
         self._conn, self._child = conn, child
         return conn
 
     def _receive(self, conn: Connection) -> PageWritten:
-        self._in_flight = 0
+        self._in_flight -= 1
         try:
             answer = conn.recv()
         except EOFError as exc:
@@ -228,29 +315,68 @@ class _Failed:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Closed:
+    handed: object
+    cpu: float
+    """CPU seconds of the twin's last work (its final flush)."""
+
+
 def _serve(conn: Connection) -> None:
     """The child: write each page it is sent until told to stop or its parent is gone."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    url, thresholds = conn.recv()
+    url, thresholds, twin = conn.recv()
     gc.set_threshold(*thresholds)
+    follower: Follower | None = twin() if twin is not None else None
     with Database(url, run_migrations=False) as db:
         for job in _jobs(conn):
             try:
-                conn.send(write_page(db, job))
+                written = write_page(db, job)
+                if follower is not None:
+                    written = _follow(follower, job, written)
+                conn.send(written)
             except Exception as exc:  # told to the parent, which fails the run
                 conn.send(_Failed(f"{type(exc).__name__}: {exc}"))
                 return
+    mark = time.thread_time()
+    handed = follower.hand_over() if follower is not None else None
+    with contextlib.suppress(OSError):  # the parent may be gone
+        conn.send(_Closed(handed, time.thread_time() - mark))
 
 
-def _jobs(conn: Connection) -> Iterable[PageJob]:
-    while True:
+def _follow(follower: Follower, job: PageJob, written: PageWritten) -> PageWritten:
+    """Tell the twin of the page; its records are those of the rows just written."""
+    from harvester.runs import RunReport  # the runs module imports this one
+
+    mark = time.thread_time()
+    records = [
+        Record.model_validate(item.row["data"])
+        if isinstance(item, PreparedRow) and outcome is not Outcome.UNCHANGED
+        else None
+        for item, outcome in zip(job.items, written.outcomes, strict=True)
+    ]
+    clock = RunReport(run_id=job.run_id, source=job.source, mode="")
+    follower(stored_page(job, written.outcomes, records), clock)
+    stages = {**written.stages, "index": clock.stages["index"]}
+    stages["store"] += time.thread_time() - mark - clock.stages["index"]  # reading rows back
+    return PageWritten(written.counts, written.outcomes, stages, followed=True)
+
+
+def _jobs(conn: Connection) -> Iterator[PageJob]:
+    """The pages sent, read by a thread as soon as they come so the parent's send never waits."""
+    jobs: queue.SimpleQueue[PageJob | None] = queue.SimpleQueue()
+
+    def read() -> None:
         try:
-            job = conn.recv()
+            while (job := conn.recv()) is not None:
+                jobs.put(job)
         except EOFError:
-            return
-        if job is None:
-            return
+            pass
+        jobs.put(None)
+
+    threading.Thread(target=read, name="page-reader", daemon=True).start()
+    while (job := jobs.get()) is not None:
         yield job
 
 

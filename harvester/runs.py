@@ -46,7 +46,15 @@ from harvester.compliance import refresh_platform
 from harvester.errors import HarvestError, StoreError, UnmappablePage
 from harvester.http import make_client
 from harvester.memory import trim_heap
-from harvester.page_writer import Gone, PageJob, PageWriter, WriterPlace
+from harvester.page_writer import (
+    Gone,
+    PageJob,
+    PageListener,
+    PageWriter,
+    Twinned,
+    WriterPlace,
+    stored_page,
+)
 from harvester.protocols import load_adapter
 from harvester.protocols.base import FetchedPage, SourceSpec, Window
 from harvester.store import Database
@@ -54,7 +62,6 @@ from harvester.store import runs as store_runs
 from harvester.store.adapter_configs import keep_configs
 from harvester.store.models import RunRow, utcnow
 from harvester.store.records import (
-    Outcome,
     PreparedRow,
     judged,
     live_identifiers,
@@ -124,25 +131,6 @@ class RunReport:
 
 
 Progress = Callable[[RunReport], None]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredPage:
-    """What one committed page changed, for whoever follows the store (the index feed).
-
-    Every row the page changed carries ``changed_at``, so a follower that has
-    applied a page knows exactly which store changes it has seen.
-    """
-
-    source: str
-    changed_at: datetime
-    records: list[Record]
-    """Added or updated, live."""
-    gone: list[str]
-    """Ids of records the page tombstoned."""
-
-
-PageListener = Callable[[StoredPage, RunReport], None]
 
 
 def stage_time(report: RunReport, stage: str, since: float) -> float:
@@ -287,15 +275,17 @@ def _run_pages(
     mapping = MappingContext(source=spec.id, platform=spec.platform)
     rules = RuleContext(agency_codes=codes, freshness_days=options.freshness_days)
     pages = adapter.pages(Window(since=since), dict(plan.checkpoint or {}) or None)
-    writer = PageWriter(db, options.writer)
+    twin = listener.twin() if isinstance(listener, Twinned) else None
+    writer = PageWriter(db, options.writer, twin)
     built: deque[_BuiltPage] = deque()
 
     def stored(page: _BuiltPage) -> None:
         written = writer.result()
-        report.stages["store"] += written.cpu
+        for stage, cpu in written.stages.items():
+            report.stages[stage] += cpu
         counts = written.counts
-        if listener is not None:
-            listener(page.stored(written.outcomes), report)
+        if listener is not None and not written.followed:
+            listener(stored_page(page.job, written.outcomes, page.records), report)
         report.counts.add(counts)
         report.pages += 1
         room = MAX_REPORTED_ERRORS - len(report.errors)
@@ -317,7 +307,10 @@ def _run_pages(
         with contextlib.suppress(StoreError):  # a failing run still reports the pages it wrote
             while built and writer.pending:
                 stored(built.popleft())
-        writer.close()
+        handed, cpu = writer.close()
+        report.stages["index"] += cpu
+        if handed is not None and isinstance(listener, Twinned):
+            listener.take_back(handed)
 
 
 def _prefetched(pages: Iterator[FetchedPage], report: RunReport) -> Iterator[FetchedPage]:
@@ -376,17 +369,6 @@ class _BuiltPage:
     records: list[Record | None]
     """The record of each job item (``None`` for a deleted header)."""
     total: int | None
-
-    def stored(self, outcomes: list[Outcome]) -> StoredPage:
-        page = StoredPage(source=self.job.source, changed_at=self.job.now, records=[], gone=[])
-        for item, record, outcome in zip(self.job.items, self.records, outcomes, strict=True):
-            if record is not None:
-                if outcome is not Outcome.UNCHANGED:
-                    page.records.append(record)
-            elif outcome is Outcome.DELETED:
-                assert isinstance(item, Gone)
-                page.gone.append(record_id(self.job.source, item.source_identifier))
-        return page
 
 
 def _build_page(

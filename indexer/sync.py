@@ -16,6 +16,7 @@ run's withdrawals, a page the engine refused).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -27,7 +28,8 @@ from pathlib import Path
 
 from sqlalchemy import Text, and_, cast, not_, select, tuple_
 
-from harvester.runs import RunReport, StoredPage
+from harvester.page_writer import Follower, StoredPage
+from harvester.runs import RunReport
 from harvester.store import Database
 from harvester.store.models import RecordRow
 from indexer.base import SearchBackend
@@ -209,6 +211,9 @@ class IndexFeed:
     cursor_path: Path
     batch: int = FEED_BATCH
     index_was_empty: bool = False
+    reopen: Callable[[], SearchBackend] | None = None
+    """A picklable way to open the same backend elsewhere: given, the feed has a twin in
+    a harvest's page-writer process (:class:`harvester.page_writer.Twinned`)."""
     _records: list[Record] = field(default_factory=list)
     _gone: list[str] = field(default_factory=list)
     _pending: Skip | None = None
@@ -217,8 +222,30 @@ class IndexFeed:
     _report: RunReport | None = None
 
     @classmethod
-    def open(cls, backend: SearchBackend, cursor_path: Path) -> IndexFeed:
-        return cls(backend, cursor_path, index_was_empty=backend.count() == 0)
+    def open(
+        cls,
+        backend: SearchBackend,
+        cursor_path: Path,
+        reopen: Callable[[], SearchBackend] | None = None,
+    ) -> IndexFeed:
+        return cls(backend, cursor_path, index_was_empty=backend.count() == 0, reopen=reopen)
+
+    def twin(self) -> Callable[[], Follower | None] | None:
+        """A feed of the same engine for the pages a child process writes."""
+        if self.reopen is None:
+            return None
+        return functools.partial(_twin, self.reopen, self.cursor_path, self.batch)
+
+    def hand_over(self) -> object:
+        """Flush; the span the twin applied, for :meth:`take_back` in the harvest's process."""
+        self.flush()
+        self.backend.close()
+        return self._applied
+
+    def take_back(self, state: object) -> None:
+        """Count the span the twin applied as applied here (both are the same run's pages)."""
+        if isinstance(state, Skip):
+            self._applied = _union(self._applied, state)
 
     def __call__(self, page: StoredPage, report: RunReport) -> None:
         if self._broken:
@@ -250,9 +277,7 @@ class IndexFeed:
             self._records, self._gone = [], []
             if self._report is not None:
                 self._report.stages["index"] += time.thread_time() - mark
-        applied, pending = self._applied, self._pending
-        first = applied.first if applied is not None else pending.first
-        self._applied, self._pending = Skip(pending.source, first, pending.last), None
+        self._applied, self._pending = _union(self._applied, self._pending), None
 
     def finish(self, db: Database) -> SyncReport:
         """Flush, then sync what the feed did not apply (and move the cursor past what it did)."""
@@ -269,3 +294,18 @@ class IndexFeed:
         finally:
             if self._report is not None:
                 self._report.stages["index"] += time.thread_time() - mark
+
+
+def _union(applied: Skip | None, more: Skip) -> Skip:
+    """One span holding both: they are pages of one run, with no page between them unapplied."""
+    if applied is None:
+        return more
+    return Skip(more.source, min(applied.first, more.first), max(applied.last, more.last))
+
+
+def _twin(reopen: Callable[[], SearchBackend], cursor_path: Path, batch: int) -> IndexFeed | None:
+    try:
+        return IndexFeed(reopen(), cursor_path, batch)
+    except SearchError as exc:  # the harvest's process indexes the pages instead
+        log.warning("index feed not opened in the page writer: %s", exc)
+        return None

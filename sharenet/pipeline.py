@@ -6,6 +6,7 @@ added here (index sync, freshness figures) happens however a harvest started.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from harvester.http import HttpOptions, make_client
@@ -78,7 +79,8 @@ def run_harvest(
 
 def _open_feed(settings: Settings) -> IndexFeed | None:
     try:
-        return IndexFeed.open(open_backend(settings), index_cursor_path(settings))
+        reopen = functools.partial(open_backend, settings)  # for the page writer's twin
+        return IndexFeed.open(reopen(), index_cursor_path(settings), reopen)
     except SearchError as exc:
         log.warning("search index not reachable; the store is harvested alone: %s", exc)
         return None

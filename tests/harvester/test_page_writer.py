@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import delete, select
 
 from harvester.errors import StoreError
-from harvester.page_writer import Gone, PageJob, PageWriter, WriterPlace
-from harvester.runs import RunOptions, RunReport, StoredPage, harvest
+from harvester.page_writer import Gone, PageJob, PageWriter, StoredPage, WriterPlace
+from harvester.runs import RunOptions, RunReport, harvest
 from harvester.store import Database
 from harvester.store.models import FindingRow, RecordRow, RunErrorRow, RunRow
 from harvester.store.run_models import RunOwnerRow
