@@ -37,6 +37,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    # A harvest commits a page of a few MB at a time; at the default (1,000 pages) every
+    # commit also checkpointed, rewriting the same index pages into the database again
+    # and again. 10,000 pages (~40 MB of WAL) cut a 100k-record harvest by 2-4 s.
+    cur.execute("PRAGMA wal_autocheckpoint=10000")
     cur.close()
 
 
