@@ -5,7 +5,9 @@ pyoai provider (``sharenet.demo.oai_server``, in its own process) on 127.0.0.1,
 and runs what ``sharenet harvest`` runs (``run_harvest``: the harvest and its
 index feed into the embedded tantivy index) into a temporary SQLite store (or
 ``--database-url``), printing this process's current and peak RSS at every
-10,000 records (so at 10k and 100k) and the wall time of the whole.
+10,000 records (so at 10k and 100k), and the same for its page-writer process
+(``harvest_writer = "process"``: the store and index writes), and the wall time
+of the whole.
 
     .venv/bin/python benchmarks/harvest_memory.py [--records 100000] [--batch-size 500]
 """
@@ -13,7 +15,7 @@ index feed into the embedded tantivy index) into a temporary SQLite store (or
 from __future__ import annotations
 
 import argparse
-import resource
+import contextlib
 import sys
 import tempfile
 import time
@@ -31,17 +33,56 @@ from sharenet.settings import Settings
 from tests.harvester.oai_support import OaiServerProcess, dc_item
 
 
-def rss_mb() -> tuple[float, float, float]:
-    """(current, peak, file-backed) resident set size of this process in MB.
+def rss_mb(pid: int | str = "self") -> tuple[float, float, float]:
+    """(current, peak, file-backed) resident set size of a process in MB.
 
     File-backed pages are the index's memory-mapped segments: page cache the
-    kernel can drop, not memory the process holds.
+    kernel can drop, not memory the process holds. The peak is the kernel's
+    high-water mark, reset once the catalogue is written (:func:`reset_peak`).
     """
-    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
-    current = int(status["VmRSS"].split()[0]) / 1024
-    mapped = int(status["RssFile"].split()[0]) / 1024
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return current, peak, mapped
+    text = Path(f"/proc/{pid}/status").read_text()
+    status = dict(line.split(":", 1) for line in text.splitlines())
+
+    def mb(key: str) -> float:
+        return int(status[key].split()[0]) / 1024
+
+    return mb("VmRSS"), mb("VmHWM"), mb("RssFile")
+
+
+def reset_peak() -> None:
+    """Forget the peak of writing the catalogue: what is measured is the harvest's."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def page_writer() -> int | None:
+    """The harvest's page-writer process (``harvest_writer = "process"``), once started."""
+    for task in Path("/proc/self/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            with contextlib.suppress(FileNotFoundError):
+                if b"harvester.page_writer" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    return int(pid)
+    return None
+
+
+def pss_mb(pid: int | str = "self") -> float:
+    """Proportional set size: shared pages (the interpreter, libraries) split between sharers."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def memory() -> str:
+    current, peak, mapped = rss_mb()
+    line = f"RSS {current:6.1f} MB (of it mapped index files {mapped:5.1f}), peak {peak:6.1f} MB"
+    together = pss_mb()
+    child = page_writer()
+    if child is not None:
+        with contextlib.suppress(FileNotFoundError):
+            current, peak, mapped = rss_mb(child)
+            line += f"; writer RSS {current:6.1f} MB (mapped {mapped:5.1f}), peak {peak:6.1f} MB"
+            together += pss_mb(child)
+    return f"{line}; both PSS {together:6.1f} MB"
 
 
 def main() -> None:
@@ -76,24 +117,18 @@ def main() -> None:
             def progress(report: RunReport) -> None:
                 nonlocal next_mark
                 while report.processed >= next_mark:
-                    current, peak, mapped = rss_mb()
                     rate = report.processed / (time.perf_counter() - start)
-                    print(
-                        f"{next_mark:>7} records: RSS {current:6.1f} MB (of it mapped index "
-                        f"files {mapped:5.1f}), peak {peak:6.1f} MB ({rate:.0f} records/s)",
-                        flush=True,
-                    )
+                    print(f"{next_mark:>7} records: {memory()} ({rate:.0f} records/s)", flush=True)
                     next_mark += 10_000
 
-            current, peak, _ = rss_mb()
-            print(f"start: RSS {current:.1f} MB, peak {peak:.1f} MB; store {url.split(':')[0]}")
+            reset_peak()
+            print(f"start: {memory()}; store {url.split(':')[0]}")
             report = run_harvest(settings, "bench", progress=progress)
             took = time.perf_counter() - start
         db.dispose()
-        current, peak, mapped = rss_mb()
         print(
             f"{report.status}: {report.counts.added} records harvested and indexed in "
-            f"{took:.1f}s wall; peak RSS {peak:.1f} MB, now {current:.1f} (mapped {mapped:.1f})"
+            f"{took:.1f}s wall; {memory()}"
         )
 
 

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 from sqlalchemy.orm import Session
 
 from harvester.errors import StoreError
+from harvester.memory import trim_heap
 from harvester.store import Database
 from harvester.store import runs as store_runs
 from harvester.store.models import RecordRow
@@ -336,6 +337,7 @@ def _serve(conn: Connection) -> None:
                 if follower is not None:
                     written = _follow(follower, job, written)
                 conn.send(written)
+                trim_heap()  # pages are read on one thread and freed on another
             except Exception as exc:  # told to the parent, which fails the run
                 conn.send(_Failed(f"{type(exc).__name__}: {exc}"))
                 return
