@@ -108,6 +108,15 @@ class SearchBackend(ABC):
     def search(self, query: Query) -> Page:
         """Full-text search with filters, facets, sort, paging and highlighting."""
 
+    def answered(self, query: Query) -> Page | None:
+        """The answer if the engine holds it already, so no search is needed; else ``None``.
+
+        A server answers these on its event loop and sends only real searches
+        to a thread, where an engine that lets go of the GIL while it searches
+        does not hold up the answers it keeps.
+        """
+        return None
+
     @abstractmethod
     def suggest(self, prefix: str, size: int = 10) -> list[Suggestion]:
         """Type-ahead on titles."""

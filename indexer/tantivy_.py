@@ -302,21 +302,26 @@ class TantivyBackend(SearchBackend):
         """
         view = self._view()
         key = repr(query)
-        with view.pages_lock:
-            found = view.pages.get(key)
-            if found is not None:
-                view.pages.move_to_end(key)
+        found = self._kept(view, key)
         if found is None:
             found = self._search(view, query)
             with view.pages_lock:
                 view.pages[key] = found
                 while len(view.pages) > CACHED_PAGES:
                     view.pages.popitem(last=False)
-        return replace(
-            found,
-            hits=list(found.hits),
-            facets={name: list(values) for name, values in found.facets.items()},
-        )
+        return _own(found)
+
+    def answered(self, query: Query) -> Page | None:
+        found = self._kept(self._view(), repr(query))
+        return _own(found) if found is not None else None
+
+    @staticmethod
+    def _kept(view: _View, key: str) -> Page | None:
+        with view.pages_lock:
+            found = view.pages.get(key)
+            if found is not None:
+                view.pages.move_to_end(key)
+        return found
 
     def _search(self, view: _View, query: Query) -> Page:
         page, size, offset = window(query.page, query.size)
@@ -464,3 +469,12 @@ def _order(query: Query) -> dict[str, Any]:
     if query.sort == "title":
         return {"order_by_field": "sort_title", "order": tantivy.Order.Asc}
     return {}
+
+
+def _own(page: Page) -> Page:
+    """A copy of a kept answer the caller may change (its hits are shared, read-only)."""
+    return replace(
+        page,
+        hits=list(page.hits),
+        facets={name: list(values) for name, values in page.facets.items()},
+    )
