@@ -15,7 +15,11 @@ from harvester.runs import harvest
 from harvester.store import Database
 from harvester.store.models import RunRow
 from harvester.store.sources import add_source
+from indexer.base import Filters, Query
+from sharenet.context import open_backend
 from sharenet.demo.oai_server import write_items
+from sharenet.pipeline import sync_index
+from sharenet.settings import Settings
 from tests.harvester.oai_support import (
     ROOT,
     OaiServerProcess,
@@ -47,7 +51,12 @@ def test_killed_harvest_resumes_from_its_checkpoint(
                 add_source(
                     session, sid, platform="ncdc", protocol="oai-pmh", url=server.url, config=config
                 )
-        env = {**os.environ, "SHARENET_DATABASE_URL": database_url}
+        data_dir = tmp_path / "data"  # the index the killed run's page writer was feeding
+        env = {
+            **os.environ,
+            "SHARENET_DATABASE_URL": database_url,
+            "SHARENET_DATA_DIR": str(data_dir),
+        }
         cli = [sys.executable, "-c", "from sharenet.cli import main; main()"]
         proc = subprocess.Popen(
             [*cli, "harvest", "killed"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL
@@ -86,3 +95,13 @@ def test_killed_harvest_resumes_from_its_checkpoint(
     killed = comparable("killed")
     assert len(killed) == 40
     assert killed == comparable("reference")
+
+    # The index the killed writer was committing to opens, and one sync makes it whole.
+    settings = Settings(data_dir=data_dir, database_url=database_url)
+    assert sync_index(settings, db) is not None
+    backend = open_backend(settings)
+    try:
+        found = backend.search(Query(text="", filters=Filters(platform=["ncdc"]), size=0))
+        assert found.total == 80  # both sources' records
+    finally:
+        backend.close()
