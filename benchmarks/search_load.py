@@ -27,6 +27,8 @@ the server wrote (impressions) are compared with the hits it returned.
     python benchmarks/search_load.py --data-dir data/demo --mix cold --harvest
     python benchmarks/search_load.py --data-dir data/big --generate 1000000   # builds once
     python benchmarks/search_load.py --url http://127.0.0.1:8000          # a running server
+    python benchmarks/search_load.py --data-dir data/demo --harvest \
+        --database-url postgresql+psycopg://user:pw@127.0.0.1/db         # store in PostgreSQL
 
 The figures depend on the machine and what else runs on it: the output names
 the cores, the load average before each row, the workers and the catalogue size.
@@ -370,7 +372,13 @@ def main() -> None:
     parser.add_argument("--mix", choices=("hot", "cold"), default="hot", help="see _paths")
     parser.add_argument("--harvest", action="store_true", help="harvest and commit meanwhile")
     parser.add_argument("--generate", type=int, default=0, help="first build N records")
+    parser.add_argument(
+        "--database-url",
+        help="the store (and the service records) in PostgreSQL instead of the data dir's SQLite",
+    )
     args = parser.parse_args()
+    if args.database_url:  # read by every Settings here, the server and the harvests
+        os.environ["SHARENET_DATABASE_URL"] = args.database_url
     if args.url is None and args.data_dir is None:
         parser.error("give --data-dir (or --url)")
     if args.generate:
