@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -74,6 +72,11 @@ def redact(url: str) -> str:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision of every migration branch."""
+    # Imported here: alembic (with mako and pygments) is a tenth of a second of start-up
+    # that processes opening a migrated store (a harvest's page writer) need not pay.
+    from alembic import command
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     try:
