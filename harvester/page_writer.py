@@ -256,6 +256,12 @@ class PageWriter:
         """Pages that may stay pending while the next is built (:data:`DEPTH` for a child)."""
         return DEPTH if self._place == "process" else 0
 
+    def ready(self) -> bool:
+        """Whether :meth:`result` would return at once: the oldest page is written."""
+        if self._written:
+            return True
+        return bool(self._in_flight) and self._conn is not None and self._conn.poll(0)
+
     @property
     def pending(self) -> int:
         """Pages submitted and not yet returned by :meth:`result`."""

@@ -299,8 +299,8 @@ def _run_pages(
         for page in _prefetched(pages, report):
             built.append(_build_page(report, page, mapping, rules))
             writer.submit(built[-1].job)
-            while writer.pending > writer.ahead:
-                stored(built.popleft())
+            while writer.pending > writer.ahead or (built and writer.ready()):
+                stored(built.popleft())  # counted and told as soon as written
         while built:
             stored(built.popleft())
     finally:

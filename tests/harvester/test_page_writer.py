@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from harvester.errors import StoreError
+from harvester.http import HttpOptions, make_client
 from harvester.page_writer import Gone, PageJob, PageWriter, StoredPage, WriterPlace
 from harvester.runs import RunOptions, RunReport, harvest
 from harvester.store import Database
@@ -205,3 +207,43 @@ def test_the_child_dies_with_the_harvest(database_url: str) -> None:
     wait_until(lambda: not _alive(child), timeout=10)
     time.sleep(0.1)
     assert not _alive(child)
+
+
+def test_a_source_failing_midway_keeps_and_reports_every_page_written(
+    db: Database, tmp_path: Path
+) -> None:
+    items = tmp_path / "items.jsonl"
+    write_items(items, [dc_item(n, f"2024-07-{n % 28 + 1:02d}T00:00:00Z") for n in range(60)])
+    with OaiServerProcess(items, batch_size=4, page_delay=0.2) as server:
+        with db.session() as session:
+            register(session, "ncdc")
+            config = {"metadata_prefix": "oai_dc"}
+            add_source(
+                session, "s", platform="ncdc", protocol="oai-pmh", url=server.url, config=config
+            )
+        client = make_client(HttpOptions(timeout=2, retries=0))
+        done: list[RunReport] = []
+        run = threading.Thread(
+            target=lambda: done.append(
+                harvest(db, "s", full=True, client=client, options=RunOptions(writer="process"))
+            )
+        )
+        run.start()
+        wait_until(lambda: _pages(db) >= 4)
+        server.stop()  # the source goes down with pages in flight to the child
+        run.join(timeout=60)
+        client.close()
+    (report,) = done
+    assert report.status == "failed" and "cannot connect" in (report.error or "")
+    with db.session() as session:
+        row = session.scalars(select(RunRow)).one()
+        live = session.scalars(select(RecordRow.id).where(RecordRow.deleted.is_(False))).all()
+        assert row.pages == report.pages >= 4 and row.status == "failed"
+        assert len(live) == report.counts.added == row.added == 4 * row.pages
+        assert row.checkpoint is not None  # the next run resumes after the last page written
+
+
+def _pages(db: Database) -> int:
+    with db.session() as session:
+        run = session.scalars(select(RunRow)).first()
+        return run.pages if run is not None else 0
