@@ -12,22 +12,11 @@ contention).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
-from collections.abc import Callable
+from harvester.libc import libc
 
 
 def trim_heap() -> None:
     """Return freed heap pages of every arena to the system (glibc); elsewhere nothing."""
-    _malloc_trim()(0)
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int]:
-    name = ctypes.util.find_library("c")
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS) or no libc found
-        return lambda _pad: 0
-    return trim
+    trim = getattr(libc(), "malloc_trim", None)  # not in musl or macOS
+    if trim is not None:
+        trim(0)

@@ -33,8 +33,6 @@ already indexed, so the sync after the run does not read them again).
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import gc
 import os
 import queue
@@ -54,6 +52,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 from sqlalchemy.orm import Session
 
 from harvester.errors import StoreError
+from harvester.libc import libc
 from harvester.memory import trim_heap
 from harvester.store import Database
 from harvester.store import runs as store_runs
@@ -156,7 +155,8 @@ class PageWritten:
 def write_page(db: Database, job: PageJob) -> PageWritten:
     """Rows, tombstones, the run's counts, errors and checkpoint: committed together."""
     mark = time.thread_time()
-    counts = Counts(**{name: getattr(job.counts, name) for name in Counts.__slots__})
+    counts = Counts()
+    counts.add(job.counts)
     with db.session() as session:
         outcomes = list(_apply(session, job))
         for outcome in outcomes:
@@ -398,13 +398,13 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _die_with_parent() -> None:
-    """Linux: be killed when the harvest's process dies, however it dies."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    # Elsewhere the pipe's end (EOF) stops the child after its page.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(name).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    """Linux: be killed when the harvest's process dies, however it dies.
+
+    Elsewhere (no ``prctl``) the pipe's end (EOF) stops the child after its page.
+    """
+    prctl = getattr(libc(), "prctl", None)
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 if __name__ == "__main__":

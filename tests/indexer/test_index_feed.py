@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -52,34 +53,34 @@ def listing(db: Database, tmp_path: Path) -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def read_back(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Store rows the syncs of this process read back (the child's twin reads none)."""
-    counted: list[int] = []
-    changes = indexer.sync.changes
+@dataclass
+class Counted:
+    """What the harvest's own process did; the twin's work is in the child."""
 
-    def counting(*args: object, **kwargs: object) -> Iterator[list[indexer.sync.Change]]:
+    read_back: int = 0
+    """Store rows the syncs read back."""
+    indexed_here: int = 0
+    """Records indexed."""
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> Counted:
+    seen = Counted()
+    changes, index = indexer.sync.changes, TantivyBackend.index
+
+    def reading(*args: object, **kwargs: object) -> Iterator[list[indexer.sync.Change]]:
         for batch in changes(*args, **kwargs):  # type: ignore[arg-type]
-            counted.append(len(batch))
+            seen.read_back += len(batch)
             yield batch
 
-    monkeypatch.setattr(indexer.sync, "changes", counting)
-    return counted
-
-
-@pytest.fixture
-def indexed_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Records this process indexes (the twin's are indexed in the child)."""
-    counted: list[int] = []
-    index = TantivyBackend.index
-
-    def counting(self: TantivyBackend, records: Iterable[Record]) -> int:
+    def indexing(self: TantivyBackend, records: Iterable[Record]) -> int:
         records = list(records)
-        counted.append(len(records))
+        seen.indexed_here += len(records)
         return index(self, records)
 
-    monkeypatch.setattr(TantivyBackend, "index", counting)
-    return counted
+    monkeypatch.setattr(indexer.sync, "changes", reading)
+    monkeypatch.setattr(TantivyBackend, "index", indexing)
+    return seen
 
 
 def _live(backend: SearchBackend) -> int:
@@ -87,19 +88,15 @@ def _live(backend: SearchBackend) -> int:
 
 
 def test_the_twin_indexes_the_pages_the_child_writes(
-    db: Database,
-    settings: Settings,
-    listing: None,
-    read_back: list[int],
-    indexed_here: list[int],
+    settings: Settings, listing: None, counted: Counted
 ) -> None:
     assert settings.harvest_writer == "process"
     report = run_harvest(settings, "s", full=True)
     assert report.ok, report.error
     assert report.pages == 8 and report.counts.added == LIVE
     assert report.stages["index"] > 0  # the twin's CPU is reported
-    assert sum(read_back) == 0  # the twin's span was handed back: nothing read again
-    assert sum(indexed_here) == 5  # the first page, written here; the twin did the rest
+    assert counted.read_back == 0  # the twin's span was handed back: nothing read again
+    assert counted.indexed_here == 5  # the first page, written here; the twin did the rest
     backend = open_backend(settings)
     try:
         assert _live(backend) == LIVE
@@ -112,11 +109,7 @@ def _unreachable() -> SearchBackend:
 
 
 def test_without_a_twin_the_harvest_indexes_the_pages_itself(
-    db: Database,
-    settings: Settings,
-    listing: None,
-    read_back: list[int],
-    indexed_here: list[int],
+    db: Database, settings: Settings, listing: None, counted: Counted
 ) -> None:
     backend = open_backend(settings)
     try:
@@ -125,8 +118,8 @@ def test_without_a_twin_the_harvest_indexes_the_pages_itself(
         feed.finish(db)
         assert report.ok, report.error
         assert report.pages == 8 and report.counts.added == LIVE
-        assert sum(read_back) == 0  # fed in this process, page by page
-        assert sum(indexed_here) == LIVE
+        assert counted.read_back == 0  # fed in this process, page by page
+        assert counted.indexed_here == LIVE
         assert _live(backend) == LIVE
     finally:
         backend.close()
