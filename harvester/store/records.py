@@ -105,7 +105,7 @@ def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
 
 @dataclass(frozen=True, slots=True)
 class PreparedRow:
-    """A record made ready to write: its row and its findings' rows, built without the store.
+    """A record made ready to write: its row and its findings, built without the store.
 
     Building rows is most of the Python work of storing a page; it needs no
     session, so a harvest builds them while another process writes the page
@@ -115,7 +115,8 @@ class PreparedRow:
     id: str
     content_hash: str
     row: dict[str, Any]
-    findings: list[dict[str, Any]]
+    findings: Sequence[Finding]
+    """Made into rows only if the record changed: most of a re-harvest's records have not."""
 
 
 def prepare_rows(items: Sequence[Incoming], now: datetime) -> list[PreparedRow]:
@@ -126,9 +127,8 @@ def prepare_rows(items: Sequence[Incoming], now: datetime) -> list[PreparedRow]:
         record.harvested_at = record.harvested_at or now
         data = record.model_dump(mode="json")
         record.content_hash = data["content_hash"] = dumped_content_hash(data)
-        findings = [finding_row(record.id, record.platform, f) for f in item.findings]
         row = _row(item, data, now)
-        prepared.append(PreparedRow(record.id, record.content_hash, row, findings))
+        prepared.append(PreparedRow(record.id, record.content_hash, row, item.findings))
     return prepared
 
 
@@ -181,7 +181,8 @@ def write_rows(session: Session, rows: Sequence[PreparedRow], now: datetime) -> 
         else:  # an id added earlier in the page is updated after the INSERT below
             updated[prepared.id] = prepared.row
             outcomes.append(Outcome.UPDATED)
-        findings[prepared.id] = prepared.findings
+        platform = prepared.row["platform"]
+        findings[prepared.id] = [finding_row(prepared.id, platform, f) for f in prepared.findings]
     if added:
         _insert(session, RecordRow, list(added.values()))
     if updated:
