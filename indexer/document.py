@@ -28,8 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mappings.errors import IdentifierError
-from mappings.identifiers import normalise_cstr, normalise_doi
+from mappings.identifiers import find_cstr, find_doi
 from mappings.lang import guess_lang
 from mappings.record import LangList, LangText, Record
 
@@ -117,11 +116,12 @@ def identifier_keys(value: str) -> list[str]:
     """
     text = value.strip()
     keys = [text.lower()]
-    for normalise in (normalise_cstr, normalise_doi):
-        try:
-            keys.append(normalise(text).lower())
-        except IdentifierError:
-            continue
+    cstr = find_cstr(text)
+    if cstr is not None:
+        keys.append(str(cstr).lower())
+    doi = find_doi(text)
+    if doi is not None:
+        keys.append(doi)
     return _unique(keys)
 
 

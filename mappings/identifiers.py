@@ -47,29 +47,62 @@ def parse_cstr(value: str) -> Cstr:
     Cached: the rules ask about a record's CSTR several times (well-formed, agency,
     type, uniqueness) and a :class:`Cstr` is immutable.
     """
+    found = _read_cstr(value)
+    if isinstance(found, Cstr):
+        return found
+    raise IdentifierError(found.message(value))
+
+
+def find_cstr(value: str) -> Cstr | None:
+    """The parsed CSTR, or ``None`` if ``value`` is not one.
+
+    For callers that only ask *whether* (an index key, a mapping sorting identifiers):
+    it skips building the reason, which costs more than the parse itself.
+    """
+    found = _read_cstr(value)
+    return found if isinstance(found, Cstr) else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Malformed:
+    """Why a value is not a CSTR; the message is only written when someone reads it."""
+
+    reason: str
+    part: str = ""
+
+    def message(self, value: str) -> str:
+        match self.reason:
+            case "empty":
+                return "CSTR is empty"
+            case "parts":
+                return (
+                    f"CSTR {value!r} must have an agency code, a resource type and a suffix "
+                    "separated by dots (e.g. CSTR:31253.11.sciencedb.01874)"
+                )
+            case "agency":
+                return f"CSTR {value!r}: agency code {self.part!r} must be 5 digits or letters"
+            case "type":
+                return f"CSTR {value!r}: resource type {self.part!r} must be 2 digits"
+        return f"CSTR {value!r}: suffix {self.part!r} may hold only visible ASCII characters"
+
+
+def _read_cstr(value: str) -> Cstr | _Malformed:
     text = value.strip()
     if not text:
-        raise IdentifierError("CSTR is empty")
+        return _Malformed("empty")
     text = _URL_PREFIX.sub("", text)
     if text[:5].upper() == "CSTR:":
         text = text[5:].strip()
     parts = text.split(".", 2)
     if len(parts) < 3 or not parts[2]:
-        raise IdentifierError(
-            f"CSTR {value!r} must have an agency code, a resource type and a suffix "
-            "separated by dots (e.g. CSTR:31253.11.sciencedb.01874)"
-        )
+        return _Malformed("parts")
     agency, rtype, suffix = parts[0].upper(), parts[1], parts[2]
     if not _AGENCY.match(agency):
-        raise IdentifierError(
-            f"CSTR {value!r}: agency code {parts[0]!r} must be 5 digits or letters"
-        )
+        return _Malformed("agency", parts[0])
     if not _TYPE.match(rtype):
-        raise IdentifierError(f"CSTR {value!r}: resource type {rtype!r} must be 2 digits")
+        return _Malformed("type", rtype)
     if not _SUFFIX.match(suffix):
-        raise IdentifierError(
-            f"CSTR {value!r}: suffix {suffix!r} may hold only visible ASCII characters"
-        )
+        return _Malformed("suffix", suffix)
     return Cstr(agency, rtype, suffix)
 
 
@@ -85,16 +118,18 @@ def cstr_key(value: str) -> str:
 
 def looks_like_cstr(value: str) -> bool:
     """Cheap test used by mappings to tell a CSTR among other identifiers."""
-    try:
-        parse_cstr(value)
-    except IdentifierError:
-        return False
-    return True
+    return find_cstr(value) is not None
 
 
 def normalise_doi(value: str) -> str:
     """Lower-cased bare DOI (``10.x/y``); raises if it is not a DOI."""
-    text = _DOI_PREFIX.sub("", value.strip())
-    if not _DOI.match(text):
+    doi = find_doi(value)
+    if doi is None:
         raise IdentifierError(f"{value!r} is not a DOI (expected 10.<prefix>/<suffix>)")
-    return text.lower()
+    return doi
+
+
+def find_doi(value: str) -> str | None:
+    """The lower-cased bare DOI, or ``None`` if ``value`` is not one (see :func:`find_cstr`)."""
+    text = _DOI_PREFIX.sub("", value.strip())
+    return text.lower() if _DOI.match(text) else None

@@ -8,6 +8,7 @@ resume from its checkpoint and a re-harvest cheap.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from sqlalchemy import Table, delete, func, insert, select, tuple_, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from harvester.errors import StoreError
 from harvester.store.models import Base, FindingRow, RecordRow, utcnow
 from mappings.findings import Finding, Level
 from mappings.identifiers import cstr_key
@@ -117,19 +119,43 @@ class PreparedRow:
     row: dict[str, Any]
     findings: Sequence[Finding]
     """Made into rows only if the record changed: most of a re-harvest's records have not."""
+    judged: bool = True
+    """``False`` for a record its harvest knew unchanged and did not judge: its row has no
+    findings or score, so :func:`write_rows` refuses to write it as changed."""
+
+
+def dump_record(record: Record, now: datetime) -> dict[str, Any]:
+    """The record's JSON data; sets its ``content_hash`` and, if unset, ``harvested_at``."""
+    record.harvested_at = record.harvested_at or now
+    data = record.model_dump(mode="json")
+    record.content_hash = data["content_hash"] = dumped_content_hash(data)
+    return data
+
+
+def prepared_row(
+    item: Incoming, data: dict[str, Any], now: datetime, *, judged: bool = True
+) -> PreparedRow:
+    """The row of ``item``, whose record was dumped to ``data`` by :func:`dump_record`."""
+    record = item.record
+    assert record.content_hash is not None
+    return PreparedRow(record.id, record.content_hash, _row(item, data, now), item.findings, judged)
 
 
 def prepare_rows(items: Sequence[Incoming], now: datetime) -> list[PreparedRow]:
-    """Rows of ``items``; sets each record's ``content_hash`` and, if unset, ``harvested_at``."""
-    prepared = []
-    for item in items:
-        record = item.record
-        record.harvested_at = record.harvested_at or now
-        data = record.model_dump(mode="json")
-        record.content_hash = data["content_hash"] = dumped_content_hash(data)
-        row = _row(item, data, now)
-        prepared.append(PreparedRow(record.id, record.content_hash, row, item.findings))
-    return prepared
+    """Rows of ``items`` (see :func:`dump_record`)."""
+    return [prepared_row(item, dump_record(item.record, now), now) for item in items]
+
+
+def stored_hashes(session: Session, ids: Sequence[str]) -> dict[str, tuple[str, bool]]:
+    """``id -> (content_hash, deleted)`` of the stored records among ``ids``."""
+    held: dict[str, tuple[str, bool]] = {}
+    for chunk in _chunks(ids):
+        query = select(RecordRow.id, RecordRow.content_hash, RecordRow.deleted)
+        held.update(
+            (rid, (digest, deleted))
+            for rid, digest, deleted in session.execute(query.where(RecordRow.id.in_(chunk)))
+        )
+    return held
 
 
 def upsert_records(
@@ -155,14 +181,7 @@ def write_rows(session: Session, rows: Sequence[PreparedRow], now: datetime) -> 
     """
     if not rows:
         return []
-    ids = list(dict.fromkeys(row.id for row in rows))
-    held: dict[str, tuple[str, bool]] = {}
-    for chunk in _chunks(ids):
-        query = select(RecordRow.id, RecordRow.content_hash, RecordRow.deleted)
-        held.update(
-            (rid, (digest, deleted))
-            for rid, digest, deleted in session.execute(query.where(RecordRow.id.in_(chunk)))
-        )
+    held = stored_hashes(session, list(dict.fromkeys(row.id for row in rows)))
     added: dict[str, dict[str, Any]] = {}
     updated: dict[str, dict[str, Any]] = {}
     unchanged: dict[str, None] = {}
@@ -174,6 +193,12 @@ def write_rows(session: Session, rows: Sequence[PreparedRow], now: datetime) -> 
             unchanged[prepared.id] = None
             outcomes.append(Outcome.UNCHANGED)
             continue
+        if not prepared.judged:
+            raise StoreError(
+                f"record {prepared.id} changed in the store while its page was being "
+                "harvested (another process wrote it); nothing of the page was stored, "
+                "run the harvest again"
+            )
         held[prepared.id] = (prepared.content_hash, False)
         if before is None:
             added[prepared.id] = {**prepared.row, "first_seen_at": now}
@@ -219,26 +244,54 @@ def _insert(session: Session, model: type[Base], rows: Sequence[dict[str, Any]])
     connection = session.connection()
     table = model.__table__
     assert isinstance(table, Table)
-    sql, order, processors = _compiled_insert(table, tuple(rows[0]), connection.dialect)
-    params: list[Any]
-    if order is None:  # named parameters (psycopg)
-        params = [{k: p(row[k]) if p else row[k] for k, p in processors} for row in rows]
-    else:
-        params = [tuple(p(row[k]) if p else row[k] for k, p in processors) for row in rows]
-    connection.exec_driver_sql(sql, params)
+    compiled = _compiled_insert(table, tuple(rows[0]), connection.dialect)
+    connection.exec_driver_sql(compiled.sql, [compiled.bind(row) for row in rows])
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledInsert:
+    """An INSERT statement and how one row dict becomes its driver parameters."""
+
+    sql: str
+    named: bool
+    """Named parameters (psycopg) take a dict; positional ones (sqlite3) a tuple in ``names``
+    order."""
+    processors: tuple[tuple[int, str, Callable[[Any], Any]], ...]
+    """The columns whose type converts a value (JSON, dates on SQLite), by position and name:
+    most columns of most rows are passed as they are."""
+    pick: Callable[[dict[str, Any]], tuple[Any, ...]]
+
+    def bind(self, row: dict[str, Any]) -> Any:
+        if self.named:
+            params = dict(row)
+            for _i, name, process in self.processors:
+                params[name] = process(params[name])
+            return params
+        if not self.processors:
+            return self.pick(row)
+        values = list(self.pick(row))
+        for i, _name, process in self.processors:
+            values[i] = process(values[i])
+        return tuple(values)
 
 
 @functools.lru_cache(maxsize=16)
-def _compiled_insert(
-    table: Table, columns: tuple[str, ...], dialect: Dialect
-) -> tuple[str, tuple[str, ...] | None, list[tuple[str, Callable[[Any], Any] | None]]]:
+def _compiled_insert(table: Table, columns: tuple[str, ...], dialect: Dialect) -> _CompiledInsert:
     compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
     order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
     names = order if order is not None else columns
-    processors: list[tuple[str, Callable[[Any], Any] | None]] = [
-        (name, table.c[name].type._cached_bind_processor(dialect)) for name in names
-    ]
-    return str(compiled), order, processors
+    processors = tuple(
+        (i, name, process)
+        for i, name in enumerate(names)
+        if (process := table.c[name].type._cached_bind_processor(dialect)) is not None
+    )
+    pick = operator.itemgetter(*names)
+    return _CompiledInsert(
+        str(compiled),
+        order is None,
+        processors,
+        pick if len(names) > 1 else lambda row: (pick(row),),
+    )
 
 
 def _row(item: Incoming, data: dict[str, Any], now: datetime) -> dict[str, Any]:
