@@ -61,6 +61,7 @@ from harvester.store.records import (
     Outcome,
     PreparedRow,
     record_tombstone,
+    stored_hashes,
     tombstone,
     write_rows,
 )
@@ -233,9 +234,19 @@ class PageWriter:
         self._child: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
         self._in_flight = 0
+        self._changing: deque[set[str]] = deque()
+        """Ids of each page submitted and not yet returned: they may still change."""
 
     def submit(self, job: PageJob) -> None:
         self._submitted += 1
+        self._changing.append(
+            {
+                item.id
+                if isinstance(item, PreparedRow)
+                else record_id(job.source, item.source_identifier)
+                for item in job.items
+            }
+        )
         if self._place == "inline" or self._submitted == 1:
             self._written.append(write_page(self._db, job))
             return
@@ -249,7 +260,26 @@ class PageWriter:
             self._written.append(self._receive(self._conn))
         if not self._written:
             raise StoreError("no page is pending: an earlier page failed to be stored")
+        self._changing.popleft()
         return self._written.popleft()
+
+    def unchanged(self, records: Sequence[tuple[str, str]]) -> set[str]:
+        """Ids among ``(id, content_hash)`` that are stored live with that hash, for sure.
+
+        Such a record will be written as unchanged, so its harvest need not judge it.
+        Only what pages already written left in the store counts: an id a page still
+        in flight may change, or one listed twice here, is never in the answer.
+        """
+        busy = set().union(*self._changing)
+        listed: dict[str, int] = {}
+        for rid, _digest in records:
+            listed[rid] = listed.get(rid, 0) + 1
+        ask = [rid for rid, times in listed.items() if times == 1 and rid not in busy]
+        if not ask:
+            return set()
+        with self._db.session() as session:
+            held = stored_hashes(session, ask)
+        return {rid for rid, digest in records if held.get(rid) == (digest, False)}
 
     @property
     def ahead(self) -> int:

@@ -62,10 +62,12 @@ from harvester.store import runs as store_runs
 from harvester.store.adapter_configs import keep_configs
 from harvester.store.models import RunRow, utcnow
 from harvester.store.records import (
+    Incoming,
     PreparedRow,
+    dump_record,
     judged,
     live_identifiers,
-    prepare_rows,
+    prepared_row,
     tombstone,
 )
 from harvester.store.runs import Counts
@@ -297,7 +299,7 @@ def _run_pages(
 
     try:
         for page in _prefetched(pages, report):
-            built.append(_build_page(report, page, mapping, rules))
+            built.append(_build_page(report, page, mapping, rules, writer))
             writer.submit(built[-1].job)
             while writer.pending > writer.ahead or (built and writer.ready()):
                 stored(built.popleft())  # counted and told as soon as written
@@ -372,11 +374,16 @@ class _BuiltPage:
 
 
 def _build_page(
-    report: RunReport, page: FetchedPage, mapping: MappingContext, rules: RuleContext
+    report: RunReport,
+    page: FetchedPage,
+    mapping: MappingContext,
+    rules: RuleContext,
+    writer: PageWriter,
 ) -> _BuiltPage:
     """Every record of the page mapped, judged and made into rows, ready for one transaction.
 
-    None of it needs the store, so it runs while the page before is written
+    It only reads the store (which records it holds unchanged, so they are not
+    judged: :meth:`PageWriter.unchanged`), so it runs while the page before is written
     (:class:`PageWriter`); the rows are then written in a few bulk statements,
     a deleted header flushing the rows listed before it, so the outcomes are
     those of applying the page's items in order.
@@ -396,16 +403,27 @@ def _build_page(
     if not mapped and len(errors) >= UnmappablePage.AT_LEAST:
         raise UnmappablePage(errors)
     records = [record for _payload, record in mapped]
+    data = [None if record is None else dump_record(record, now) for record in records]
+    known = writer.unchanged([(r.id, r.content_hash or "") for r in records if r is not None])
+    mark = stage_time(report, "store", mark)
+    # A record the store holds unchanged is written as unchanged whatever its findings:
+    # judging it again would be thrown away (``rules reevaluate`` re-judges the store).
     incoming = [
-        None if record is None else judged(record, payload.raw, payload.format, rules)
+        None
+        if record is None
+        else Incoming(record, payload.raw, payload.format)
+        if record.id in known
+        else judged(record, payload.raw, payload.format, rules)
         for payload, record in mapped
     ]
     mark = stage_time(report, "rules", mark)
-    rows = iter(prepare_rows([item for item in incoming if item is not None], now))
-    items: list[PreparedRow | Gone] = [
-        Gone(payload.source_identifier, payload.datestamp) if item is None else next(rows)
-        for (payload, _record), item in zip(mapped, incoming, strict=True)
-    ]
+    items: list[PreparedRow | Gone] = []
+    for (payload, _record), item, dumped in zip(mapped, incoming, data, strict=True):
+        if item is None or dumped is None:
+            items.append(Gone(payload.source_identifier, payload.datestamp))
+        else:
+            fresh = item.record.id not in known
+            items.append(prepared_row(item, dumped, now, judged=fresh))
     stage_time(report, "store", mark)
     job = PageJob(
         run_id=report.run_id,
