@@ -62,13 +62,13 @@ from harvester.store import runs as store_runs
 from harvester.store.adapter_configs import keep_configs
 from harvester.store.models import RunRow, utcnow
 from harvester.store.records import (
-    Incoming,
     PreparedRow,
     dump_record,
     judged,
     live_identifiers,
     prepared_row,
     tombstone,
+    unchanged_row,
 )
 from harvester.store.runs import Counts
 from harvester.store.sources import agency_codes, get_source, source_spec
@@ -410,20 +410,19 @@ def _build_page(
     # judging it again would be thrown away (``rules reevaluate`` re-judges the store).
     incoming = [
         None
-        if record is None
-        else Incoming(record, payload.raw, payload.format)
-        if record.id in known
+        if record is None or record.id in known
         else judged(record, payload.raw, payload.format, rules)
         for payload, record in mapped
     ]
     mark = stage_time(report, "rules", mark)
     items: list[PreparedRow | Gone] = []
-    for (payload, _record), item, dumped in zip(mapped, incoming, data, strict=True):
-        if item is None or dumped is None:
+    for (payload, record), item, dumped in zip(mapped, incoming, data, strict=True):
+        if record is None or dumped is None:
             items.append(Gone(payload.source_identifier, payload.datestamp))
+        elif item is None:
+            items.append(unchanged_row(record))
         else:
-            fresh = item.record.id not in known
-            items.append(prepared_row(item, dumped, now, judged=fresh))
+            items.append(prepared_row(item, dumped, now))
     stage_time(report, "store", mark)
     job = PageJob(
         run_id=report.run_id,

@@ -120,8 +120,8 @@ class PreparedRow:
     findings: Sequence[Finding]
     """Made into rows only if the record changed: most of a re-harvest's records have not."""
     judged: bool = True
-    """``False`` for a record its harvest knew unchanged and did not judge: its row has no
-    findings or score, so :func:`write_rows` refuses to write it as changed."""
+    """``False`` for a record its harvest knew unchanged (:func:`unchanged_row`): not judged,
+    and its row is empty, so :func:`write_rows` refuses to write it as changed."""
 
 
 def dump_record(record: Record, now: datetime) -> dict[str, Any]:
@@ -132,13 +132,17 @@ def dump_record(record: Record, now: datetime) -> dict[str, Any]:
     return data
 
 
-def prepared_row(
-    item: Incoming, data: dict[str, Any], now: datetime, *, judged: bool = True
-) -> PreparedRow:
+def prepared_row(item: Incoming, data: dict[str, Any], now: datetime) -> PreparedRow:
     """The row of ``item``, whose record was dumped to ``data`` by :func:`dump_record`."""
     record = item.record
     assert record.content_hash is not None
-    return PreparedRow(record.id, record.content_hash, _row(item, data, now), item.findings, judged)
+    return PreparedRow(record.id, record.content_hash, _row(item, data, now), item.findings)
+
+
+def unchanged_row(record: Record) -> PreparedRow:
+    """A dumped record the store holds unchanged: all that writing it as unchanged needs."""
+    assert record.content_hash is not None
+    return PreparedRow(record.id, record.content_hash, {}, (), judged=False)
 
 
 def prepare_rows(items: Sequence[Incoming], now: datetime) -> list[PreparedRow]:
@@ -149,11 +153,12 @@ def prepare_rows(items: Sequence[Incoming], now: datetime) -> list[PreparedRow]:
 def stored_hashes(session: Session, ids: Sequence[str]) -> dict[str, tuple[str, bool]]:
     """``id -> (content_hash, deleted)`` of the stored records among ``ids``."""
     held: dict[str, tuple[str, bool]] = {}
+    connection = session.connection()  # Core: plain tuples, none of the ORM's row loading
+    query = select(RecordRow.id, RecordRow.content_hash, RecordRow.deleted)
     for chunk in _chunks(ids):
-        query = select(RecordRow.id, RecordRow.content_hash, RecordRow.deleted)
         held.update(
             (rid, (digest, deleted))
-            for rid, digest, deleted in session.execute(query.where(RecordRow.id.in_(chunk)))
+            for rid, digest, deleted in connection.execute(query.where(RecordRow.id.in_(chunk)))
         )
     return held
 

@@ -26,8 +26,8 @@ from harvester.store.models import FindingRow, RecordRow, RunErrorRow, RunRow, S
 from harvester.store.records import (
     Incoming,
     dump_record,
-    prepared_row,
     tombstone,
+    unchanged_row,
     upsert_records,
     write_rows,
 )
@@ -91,10 +91,9 @@ def test_only_records_stored_live_with_the_same_hash_are_known_unchanged(db: Dat
 def test_a_row_sent_unjudged_that_changed_is_refused_and_nothing_stored(db: Database) -> None:
     _stored(db, 1, 2)
     same, edited = _record(1), _record(2, "改版")
-    rows = [
-        prepared_row(Incoming(same, "", "oai_dc"), dump_record(same, T0), T0, judged=False),
-        prepared_row(Incoming(edited, "", "oai_dc"), dump_record(edited, T0), T0, judged=False),
-    ]
+    dump_record(same, T0)
+    dump_record(edited, T0)
+    rows = [unchanged_row(same), unchanged_row(edited)]
     refused = pytest.raises(StoreError, match="changed in the store while its page")
     with refused, db.session() as session:
         write_rows(session, rows, T0)
