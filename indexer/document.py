@@ -173,4 +173,4 @@ def _snippet(text: str) -> str:
 
 
 def _unique(values: Any) -> list[str]:
-    return list(dict.fromkeys(v for v in values if v))
+    return list(dict.fromkeys(filter(None, values)))

@@ -36,6 +36,7 @@ from mappings.vocabularies import (
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
+_DC_PREFIX = f"{{{DC_NS}}}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -92,11 +93,12 @@ def _find_dc(root: etree._Element) -> etree._Element | None:
 def _values(dc: etree._Element) -> dict[str, list[tuple[str, str | None]]]:
     values: dict[str, list[tuple[str, str | None]]] = {}
     for child in dc:
-        if not isinstance(child.tag, str) or not child.tag.startswith(f"{{{DC_NS}}}"):
+        tag = child.tag
+        if not isinstance(tag, str) or not tag.startswith(_DC_PREFIX):
             continue
         text = (child.text or "").strip()
         if text:
-            values.setdefault(etree.QName(child).localname, []).append((text, child.get(XML_LANG)))
+            values.setdefault(tag[len(_DC_PREFIX) :], []).append((text, child.get(XML_LANG)))
     return values
 
 
