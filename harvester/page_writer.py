@@ -9,9 +9,11 @@ pages takes about the time of the larger half instead of the sum of both.
 The writer is the same function either way (:func:`write_page`): a page, its
 tombstones, its errors and its checkpoint in one transaction, in listing
 order. Only where it runs differs. The child is started on a run's second
-page (a one-page run, the usual incremental one, never pays its start-up of
-about half a CPU-second), writes the pages it is sent in order and answers
-with what each did; a few are in flight at most (:data:`DEPTH`), and a
+page, and only when enough is left to write to win back its start-up of
+about half a CPU-second (``after`` items, by the listing's size, or already
+written when the source gives none: a short run, the usual incremental one,
+never starts it). It writes the pages it is sent in order and answers with
+what each did; a few are in flight at most (:data:`DEPTH`), and a
 checkpoint is still stored only with its page. The child dies with the
 harvest's process (SIGKILL included): a page it was writing is rolled back
 with its checkpoint and fetched again on resume.
@@ -216,8 +218,9 @@ class PageWriter:
     """Pages handed in with :meth:`submit` come back, written, from :meth:`result`, in order.
 
     ``place="process"`` writes from the second page on in a child process, up
-    to :data:`DEPTH` pages behind the one being built; ``"inline"`` writes each
-    page as it is submitted.
+    to :data:`DEPTH` pages behind the one being built, once ``after`` items are
+    still to come (or, when the listing's size is not known, were written);
+    ``"inline"`` writes each page as it is submitted.
     """
 
     def __init__(
@@ -225,20 +228,24 @@ class PageWriter:
         db: Database,
         place: WriterPlace = "inline",
         twin: Callable[[], Follower | None] | None = None,
+        *,
+        after: int = 0,
     ) -> None:
         self._db = db
         self._place = place
         self._twin = twin
+        self._after = after
         self._written: deque[PageWritten] = deque()
-        self._submitted = 0
+        self._records = 0
+        """Items of the pages submitted so far."""
         self._child: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
         self._in_flight = 0
         self._changing: deque[set[str]] = deque()
         """Ids of each page submitted and not yet returned: they may still change."""
 
-    def submit(self, job: PageJob) -> None:
-        self._submitted += 1
+    def submit(self, job: PageJob, expected: int | None = None) -> None:
+        """Write ``job`` or send it to the child; ``expected``: the listing's size, if known."""
         self._changing.append(
             {
                 item.id
@@ -247,7 +254,8 @@ class PageWriter:
                 for item in job.items
             }
         )
-        if self._place == "inline" or self._submitted == 1:
+        done, self._records = self._records, self._records + len(job.items)
+        if self._conn is None and not self._child_pays(done, expected):
             self._written.append(write_page(self._db, job))
             return
         conn = self._conn or self._start()
@@ -280,6 +288,14 @@ class PageWriter:
         with self._db.session() as session:
             held = stored_hashes(session, ask)
         return {rid for rid, digest in records if held.get(rid) == (digest, False)}
+
+    def _child_pays(self, done: int, expected: int | None) -> bool:
+        """Whether to start the child for this page: never for a run's first page, and only
+        with ``after`` items still to come (by the listing's size) or, if that is not
+        known, already written."""
+        if self._place == "inline" or not done:
+            return False
+        return (expected - done if expected is not None else done) >= self._after
 
     @property
     def ahead(self) -> int:

@@ -95,6 +95,9 @@ class RunOptions:
     writer: WriterPlace = "inline"
     """Where pages are written: ``process`` overlaps writing a page with building the next
     (:mod:`harvester.page_writer`)."""
+    writer_after: int = 10_000
+    """Items a run must have ahead (or, its size unknown, behind) before a ``process``
+    writer starts its child: at 10,000 records both writers take the same wall time."""
 
 
 STAGES = ("fetch", "map", "rules", "store", "index")
@@ -278,7 +281,7 @@ def _run_pages(
     rules = RuleContext(agency_codes=codes, freshness_days=options.freshness_days)
     pages = adapter.pages(Window(since=since), dict(plan.checkpoint or {}) or None)
     twin = listener.twin() if isinstance(listener, Twinned) else None
-    writer = PageWriter(db, options.writer, twin)
+    writer = PageWriter(db, options.writer, twin, after=options.writer_after)
     built: deque[_BuiltPage] = deque()
 
     def stored(page: _BuiltPage) -> None:
@@ -300,7 +303,7 @@ def _run_pages(
     try:
         for page in _prefetched(pages, report):
             built.append(_build_page(report, page, mapping, rules, writer))
-            writer.submit(built[-1].job)
+            writer.submit(built[-1].job, built[-1].total)
             while writer.pending > writer.ahead or (built and writer.ready()):
                 stored(built.popleft())  # counted and told as soon as written
         while built:

@@ -36,6 +36,7 @@ def run_options(settings: Settings, *, trigger: str = "manual") -> RunOptions:
         trigger=trigger,
         config_dirs=settings.adapter_dirs,
         writer=settings.harvest_writer,
+        writer_after=settings.harvest_writer_after,
     )
 
 

@@ -49,7 +49,12 @@ class Settings(BaseSettings):
     """A record not modified for longer is stale (a compliance finding)."""
     harvest_writer: Literal["process", "inline"] = "process"
     """Where a harvest writes its pages: ``process`` writes them in a child process while
-    the next page is mapped (from a run's second page on); ``inline`` in the harvest's own."""
+    the next page is mapped (from a run's second page on, see ``harvest_writer_after``);
+    ``inline`` in the harvest's own."""
+    harvest_writer_after: int = Field(default=10_000, ge=0)
+    """Records a run must still have to harvest (by the source's count, or, when it gives
+    none, have harvested already) before its page writer process starts: starting one costs
+    about half a CPU-second, which a shorter run does not win back."""
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Addresses or networks (CIDR) of the reverse proxies in front of ``sharenet serve``:
     only a request from one of them has its ``X-Forwarded-For`` believed. Comma-separated

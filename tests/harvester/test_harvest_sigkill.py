@@ -56,6 +56,7 @@ def test_killed_harvest_resumes_from_its_checkpoint(
             **os.environ,
             "SHARENET_DATABASE_URL": database_url,
             "SHARENET_DATA_DIR": str(data_dir),
+            "SHARENET_HARVEST_WRITER_AFTER": "0",  # killed while its page writer process writes
         }
         cli = [sys.executable, "-c", "from sharenet.cli import main; main()"]
         proc = subprocess.Popen(

@@ -95,7 +95,7 @@ def test_a_child_writer_stores_what_the_inline_one_stores(db: Database, tmp_path
             ) -> None:
                 pages.append(([r.id for r in page.records], page.gone, report.pages))
 
-            options = RunOptions(writer=writer)
+            options = RunOptions(writer=writer, writer_after=0)
             reports[writer] = harvest(db, "s", full=True, options=options, listener=listen)
             stored[writer] = _stored(db)
 
@@ -154,6 +154,39 @@ def test_a_page_the_child_cannot_store_fails_with_the_reason(db: Database) -> No
     with db.session() as session:
         run = session.get(RunRow, run_id)
         assert run is not None and run.pages == 2 and run.checkpoint == {"page": 2}
+
+
+def _has_writer_child() -> bool:
+    return any(
+        b"harvester.page_writer" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        for pid in _children(os.getpid())
+        if _alive(pid)
+    )
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="children are read from /proc")
+@pytest.mark.parametrize(
+    ("expected", "started"),
+    [
+        (None, [False, False, False, True]),  # size unknown: once 3 items are written
+        (4, [False, True, True, True]),  # 3 items still to come at the second page
+        (3, [False, False, False, False]),  # never 3 to come: a child would not pay
+    ],
+)
+def test_the_child_starts_only_with_enough_left_to_write(
+    db: Database, expected: int | None, started: list[bool]
+) -> None:
+    run_id = _run(db)
+    writer = PageWriter(db, "process", after=3)
+    seen = []
+    try:
+        for n in range(1, 5):
+            writer.submit(_job(run_id, n), expected)
+            seen.append(_has_writer_child())
+        assert [writer.result().counts.deleted for _ in range(4)] == [1, 1, 1, 1]
+    finally:
+        writer.close()
+    assert seen == started
 
 
 _HOLDER = """
@@ -225,7 +258,13 @@ def test_a_source_failing_midway_keeps_and_reports_every_page_written(
         done: list[RunReport] = []
         run = threading.Thread(
             target=lambda: done.append(
-                harvest(db, "s", full=True, client=client, options=RunOptions(writer="process"))
+                harvest(
+                    db,
+                    "s",
+                    full=True,
+                    client=client,
+                    options=RunOptions(writer="process", writer_after=0),
+                )
             )
         )
         run.start()

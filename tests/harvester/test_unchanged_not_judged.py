@@ -140,7 +140,8 @@ def test_a_re_harvest_judges_only_what_changed_and_stores_the_same(
                     assert source is not None
                     source.url = server.url
                 judged_ids.clear()
-                report = harvest(db, "s", full=True, options=RunOptions(writer=place))
+                options = RunOptions(writer=place, writer_after=0)
+                report = harvest(db, "s", full=True, options=options)
                 assert report.ok, report.error
         assert len(judged_ids) == (2 if asking else 29)
         if asking:

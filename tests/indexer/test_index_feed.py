@@ -91,6 +91,7 @@ def test_the_twin_indexes_the_pages_the_child_writes(
     settings: Settings, listing: None, counted: Counted
 ) -> None:
     assert settings.harvest_writer == "process"
+    settings = settings.model_copy(update={"harvest_writer_after": 0})  # a child for 8 pages
     report = run_harvest(settings, "s", full=True)
     assert report.ok, report.error
     assert report.pages == 8 and report.counts.added == LIVE
@@ -114,7 +115,8 @@ def test_without_a_twin_the_harvest_indexes_the_pages_itself(
     backend = open_backend(settings)
     try:
         feed = IndexFeed.open(backend, index_cursor_path(settings), functools.partial(_unreachable))
-        report = harvest(db, "s", full=True, options=RunOptions(writer="process"), listener=feed)
+        options = RunOptions(writer="process", writer_after=0)
+        report = harvest(db, "s", full=True, options=options, listener=feed)
         feed.finish(db)
         assert report.ok, report.error
         assert report.pages == 8 and report.counts.added == LIVE
