@@ -8,15 +8,15 @@ pages takes about the time of the larger half instead of the sum of both.
 
 The writer is the same function either way (:func:`write_page`): a page, its
 tombstones, its errors and its checkpoint in one transaction, in listing
-order. Only where it runs differs. The child is started on a run's second
-page, and only when enough is left to write to win back its start-up of
-about half a CPU-second (``after`` items, by the listing's size, or already
-written when the source gives none: a short run, the usual incremental one,
-never starts it). It writes the pages it is sent in order and answers with
-what each did; a few are in flight at most (:data:`DEPTH`), and a
-checkpoint is still stored only with its page. The child dies with the
-harvest's process (SIGKILL included): a page it was writing is rolled back
-with its checkpoint and fetched again on resume.
+order. Only where it runs differs. The child is started once a run has
+written enough to be likely to win back its start-up of about half a
+CPU-second (``after`` records changed, new or deleted: a short run, the usual
+incremental one, and a re-harvest that changes nothing never start it). It
+writes the pages it is sent in order and answers with what each did; a few
+are in flight at most (:data:`DEPTH`), and a checkpoint is still stored only
+with its page. The child dies with the harvest's process (SIGKILL included):
+a page it was writing is rolled back with its checkpoint and fetched again on
+resume.
 
 Measured (``benchmarks/harvest_memory.py``, ``harvest_throughput.py``): a
 100,000-record harvest and its index from a local server, 39–42 s wall in
@@ -217,10 +217,10 @@ def _delete(session: Session, gone: Gone, job: PageJob) -> Outcome:
 class PageWriter:
     """Pages handed in with :meth:`submit` come back, written, from :meth:`result`, in order.
 
-    ``place="process"`` writes from the second page on in a child process, up
-    to :data:`DEPTH` pages behind the one being built, once ``after`` items are
-    still to come (or, when the listing's size is not known, were written);
-    ``"inline"`` writes each page as it is submitted.
+    ``place="process"`` writes in a child process, up to :data:`DEPTH` pages
+    behind the one being built, once the run has written ``after`` records
+    (changed, new or deleted ones: rows known unchanged do not count) and from its
+    second page on; ``"inline"`` writes each page as it is submitted.
     """
 
     def __init__(
@@ -236,16 +236,18 @@ class PageWriter:
         self._twin = twin
         self._after = after
         self._written: deque[PageWritten] = deque()
-        self._records = 0
-        """Items of the pages submitted so far."""
+        self._submitted = 0
+        self._writes = 0
+        """Items of the pages submitted before this one that change the store."""
         self._child: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
         self._in_flight = 0
         self._changing: deque[set[str]] = deque()
         """Ids of each page submitted and not yet returned: they may still change."""
 
-    def submit(self, job: PageJob, expected: int | None = None) -> None:
-        """Write ``job`` or send it to the child; ``expected``: the listing's size, if known."""
+    def submit(self, job: PageJob) -> None:
+        """Write ``job`` here or send it to the child."""
+        self._submitted += 1
         self._changing.append(
             {
                 item.id
@@ -254,13 +256,20 @@ class PageWriter:
                 for item in job.items
             }
         )
-        done, self._records = self._records, self._records + len(job.items)
-        if self._conn is None and not self._child_pays(done, expected):
+        inline = self._conn is None and not self._child_pays()
+        self._writes += sum(not isinstance(i, PreparedRow) or i.judged for i in job.items)
+        if inline:
             self._written.append(write_page(self._db, job))
             return
         conn = self._conn or self._start()
         conn.send(job)  # taken at once by the child's reader, so this waits for no page
         self._in_flight += 1
+
+    def _child_pays(self) -> bool:
+        """Whether the child is worth starting: ``after`` writes into the run, never on
+        its first page. Rows known unchanged do not count: a re-harvest that changes
+        nothing never starts it."""
+        return self._place == "process" and self._writes >= self._after and self._submitted > 1
 
     def result(self) -> PageWritten:
         """The oldest page not yet returned; waits for the child if it is still writing."""
@@ -288,14 +297,6 @@ class PageWriter:
         with self._db.session() as session:
             held = stored_hashes(session, ask)
         return {rid for rid, digest in records if held.get(rid) == (digest, False)}
-
-    def _child_pays(self, done: int, expected: int | None) -> bool:
-        """Whether to start the child for this page: never for a run's first page, and only
-        with ``after`` items still to come (by the listing's size) or, if that is not
-        known, already written."""
-        if self._place == "inline" or not done:
-            return False
-        return (expected - done if expected is not None else done) >= self._after
 
     @property
     def ahead(self) -> int:

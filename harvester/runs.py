@@ -96,7 +96,7 @@ class RunOptions:
     """Where pages are written: ``process`` overlaps writing a page with building the next
     (:mod:`harvester.page_writer`)."""
     writer_after: int = 10_000
-    """Items a run must have ahead (or, its size unknown, behind) before a ``process``
+    """Records a run must have written (changed, new or deleted) before a ``process``
     writer starts its child: at 10,000 records both writers take the same wall time."""
 
 
@@ -303,7 +303,7 @@ def _run_pages(
     try:
         for page in _prefetched(pages, report):
             built.append(_build_page(report, page, mapping, rules, writer))
-            writer.submit(built[-1].job, built[-1].total)
+            writer.submit(built[-1].job)
             while writer.pending > writer.ahead or (built and writer.ready()):
                 stored(built.popleft())  # counted and told as soon as written
         while built:

@@ -52,9 +52,9 @@ class Settings(BaseSettings):
     the next page is mapped (from a run's second page on, see ``harvest_writer_after``);
     ``inline`` in the harvest's own."""
     harvest_writer_after: int = Field(default=10_000, ge=0)
-    """Records a run must still have to harvest (by the source's count, or, when it gives
-    none, have harvested already) before its page writer process starts: starting one costs
-    about half a CPU-second, which a shorter run does not win back."""
+    """Records a run must have written (changed, new or deleted; unchanged ones do not
+    count) before its page writer process starts: starting one costs about half a
+    CPU-second, which a shorter run does not win back."""
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Addresses or networks (CIDR) of the reverse proxies in front of ``sharenet serve``:
     only a request from one of them has its ``X-Forwarded-For`` believed. Comma-separated
