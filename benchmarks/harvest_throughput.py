@@ -18,9 +18,11 @@ this one process and run:
    full harvest **again**, every record unchanged (a scheduled re-harvest).
 
 CPU is this process's user+system time and its page writer's (the server's is
-its own); ``--writer inline`` writes in this process, as before. The ratio
-is ShareNet's CPU over sickle's. The per-stage CPU comes from the run report's
-stage clock (``RunReport.stages``). Peak RSS is printed after each run.
+its own). The page writer process starts, as by default, once 10,000 records
+are written (``harvest_writer_after``); ``--writer inline`` writes every page
+in this process. The ratio is ShareNet's CPU over sickle's. The per-stage CPU
+comes from the run report's stage clock (``RunReport.stages``). Peak RSS is
+printed after each run.
 
     .venv/bin/python benchmarks/harvest_throughput.py [--records 20000] [--per-page 500]
         [--postgres-url postgresql+psycopg://user:pw@127.0.0.1/db] [--formats oai_dc]
