@@ -21,10 +21,10 @@ import csv
 import logging
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import (
@@ -76,14 +76,21 @@ _MAX_NAMED = 5
 """How many other records a finding's detail names before it says "and N more"."""
 
 
-def _others(ids: Iterable[str], me: str) -> str:
-    rest = sorted(i for i in ids if i != me)
-    named = ", ".join(rest[:_MAX_NAMED])
-    return named + (f" and {len(rest) - _MAX_NAMED} more" if len(rest) > _MAX_NAMED else "")
+def _others(ids: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """Each of ``ids`` with the others named: the first few in order, then how many more.
+
+    The group is sorted once, not once per member: a template description shared by
+    50,000 records made the duplicate rule quadratic (5,000 alike: 0.6 s; 50,000: a minute).
+    """
+    ordered = sorted(ids)
+    head = ordered[: _MAX_NAMED + 1]  # the first names of any member's others are among these
+    more = len(ordered) - 1 - _MAX_NAMED
+    tail = f" and {more} more" if more > 0 else ""
+    for me in ids:
+        yield me, ", ".join([i for i in head if i != me][:_MAX_NAMED]) + tail
 
 
-@dataclass(frozen=True, slots=True)
-class _Live:
+class _Live(NamedTuple):
     id: str
     cstr_key: str | None
     doi: str | None
@@ -94,7 +101,7 @@ class _Live:
 
 def _live(session: Session, platform: str) -> list[_Live]:
     """The platform's live records as the cross-record rules compare them, read in batches."""
-    rows = session.execute(
+    rows = session.connection().execute(  # Core: plain rows, none of the ORM's row loading
         select(
             RecordRow.id,
             RecordRow.cstr_key,
@@ -107,11 +114,11 @@ def _live(session: Session, platform: str) -> list[_Live]:
     )
     return [
         _Live(
-            id=rid,
-            cstr_key=cstr,
-            doi=doi.lower() if doi else None,
-            text_key=text or "",
-            landing_page=landing.strip() if isinstance(landing, str) else "",
+            rid,
+            cstr,
+            doi.lower() if doi else None,
+            text or "",
+            landing.strip() if isinstance(landing, str) else "",
         )
         for rid, cstr, doi, text, landing in rows
     ]
@@ -144,10 +151,10 @@ def _shared_cstr(session: Session, platform: str) -> dict[str, str]:
         holders[str(key)].append((rid, plat))
     out: dict[str, str] = {}
     for key, group in holders.items():
-        ids = [rid for rid, _ in group]
-        for rid, plat in group:
-            if plat == platform:
-                out[rid] = f"{key} is also the CSTR of {_others(ids, rid)}"
+        here = {rid for rid, plat in group if plat == platform}
+        for rid, others in _others([rid for rid, _ in group]):
+            if rid in here:
+                out[rid] = f"{key} is also the CSTR of {others}"
     return out
 
 
@@ -155,16 +162,17 @@ def _duplicates(records: list[_Live]) -> dict[str, str]:
     """Record id -> detail, for records sharing title+description, DOI or CSTR."""
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for r in records:
-        for what, key in (("title and description", r.text_key), ("DOI", r.doi)):
-            if key:
-                groups[(what, key)].append(r.id)
+        if r.text_key:
+            groups[("title and description", r.text_key)].append(r.id)
+        if r.doi:
+            groups[("DOI", r.doi)].append(r.id)
         if r.cstr_key:
             groups[("CSTR", r.cstr_key)].append(r.id)
     details: dict[str, list[str]] = defaultdict(list)
     for (what, _), ids in groups.items():
         if len(ids) > 1:
-            for rid in ids:
-                details[rid].append(f"same {what} as {_others(ids, rid)}")
+            for rid, others in _others(ids):
+                details[rid].append(f"same {what} as {others}")
     return {rid: "; ".join(parts) for rid, parts in details.items()}
 
 

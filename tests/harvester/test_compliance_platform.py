@@ -91,6 +91,28 @@ def test_duplicates_by_text_doi_or_cstr(db: Database) -> None:
     assert counts["duplicate-record"] == 6
 
 
+def test_a_large_group_names_five_others_then_counts_the_rest(db: Database) -> None:
+    same = {"title": {"zh": "模板标题"}, "description": {"zh": "模板描述。"}}
+    with db.session() as s:
+        add_platform(s, "p1")
+        for n in range(8):
+            store(s, make_record("p1", f"r{n}", **same))
+        refresh_platform(s, "p1")
+        details = dict(
+            s.execute(
+                select(FindingRow.record_id, FindingRow.detail).where(
+                    FindingRow.rule == "duplicate-record"
+                )
+            ).all()
+        )
+    ids = sorted(make_record("p1", f"r{n}").id for n in range(8))
+    assert len(details) == 8
+    for me in ids:
+        others = [i for i in ids if i != me]
+        named = ", ".join(others[:5])
+        assert details[me] == f"same title and description as {named} and 2 more"
+
+
 def test_unreachable_landing_page_from_link_checks(db: Database) -> None:
     now = datetime(2026, 3, 1, tzinfo=UTC)
     with db.session() as s:
