@@ -44,7 +44,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -288,9 +288,7 @@ class PageWriter:
         in flight may change, or one listed twice here, is never in the answer.
         """
         busy = set().union(*self._changing)
-        listed: dict[str, int] = {}
-        for rid, _digest in records:
-            listed[rid] = listed.get(rid, 0) + 1
+        listed = Counter(rid for rid, _digest in records)
         ask = [rid for rid, times in listed.items() if times == 1 and rid not in busy]
         if not ask:
             return set()

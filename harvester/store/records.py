@@ -259,8 +259,8 @@ class _CompiledInsert:
 
     sql: str
     named: bool
-    """Named parameters (psycopg) take a dict; positional ones (sqlite3) a tuple in ``names``
-    order."""
+    """Named parameters (psycopg) take a dict; positional ones (sqlite3) a tuple in the
+    statement's order (``pick``)."""
     processors: tuple[tuple[int, str, Callable[[Any], Any]], ...]
     """The columns whose type converts a value (JSON, dates on SQLite), by position and name:
     most columns of most rows are passed as they are."""

@@ -16,26 +16,17 @@ from sqlalchemy import select
 
 from harvester.runs import harvest
 from harvester.store import Database
-from harvester.store.models import FindingRow, RecordRow, SourceRow
+from harvester.store.models import FindingRow, RecordRow
 from harvester.store.records import Incoming, Outcome, tombstone, upsert_record, upsert_records
 from harvester.store.sources import add_source
 from mappings.findings import Finding, Level
-from mappings.record import Record, content_hash, record_id
+from mappings.record import content_hash
 from tests.harvester.oai_support import IDENTIFY, ReplayServer, oai_reply, record_xml
+from tests.harvester.store_support import add_batch_source, batch_record
 from tests.platform_support import register
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 T1 = datetime(2025, 2, 1, tzinfo=UTC)
-
-
-def _record(n: int, title: str = "初版") -> Record:
-    return Record(
-        id=record_id("batch", f"oai:batch:{n}"),
-        source="batch",
-        source_identifier=f"oai:batch:{n}",
-        platform="demo",
-        title={"zh": f"{title} {n}"},
-    )
 
 
 def _finding(rule: str) -> Finding:
@@ -43,7 +34,7 @@ def _finding(rule: str) -> Finding:
 
 
 def _item(n: int, title: str = "初版", rule: str = "old-rule") -> Incoming:
-    return Incoming(_record(n, title), f"<r>{n}</r>", "oai_dc", [_finding(rule)], 50.0)
+    return Incoming(batch_record(n, title), f"<r>{n}</r>", "oai_dc", [_finding(rule)], 50.0)
 
 
 def _rows(db: Database) -> dict[int, RecordRow]:
@@ -66,7 +57,7 @@ def _rules(db: Database) -> dict[int, list[str]]:
 
 def test_a_page_in_bulk_equals_its_items_one_by_one(db: Database) -> None:
     with db.session() as s:
-        s.add(SourceRow(id="batch", platform="demo", protocol="oai-pmh", url="http://x"))
+        add_batch_source(s)
     with db.session() as s:
         for n in (1, 2, 3):
             item = _item(n)
@@ -79,7 +70,7 @@ def test_a_page_in_bulk_equals_its_items_one_by_one(db: Database) -> None:
                 quality_score=item.quality_score,
                 now=T0,
             )
-        tombstone(s, _record(3).id, now=T0)
+        tombstone(s, batch_record(3).id, now=T0)
 
     page = [
         _item(1),  # unchanged
@@ -110,7 +101,7 @@ def test_a_page_in_bulk_equals_its_items_one_by_one(db: Database) -> None:
     assert rows[2].data["title"] == {"zh": "改版 2"} and rows[2].raw == "<r>2</r>"
     assert not rows[3].deleted and rows[3].first_seen_at == T0
     assert rows[4].data["title"] == {"zh": "再改 4"} and rows[4].first_seen_at == T1
-    assert rows[4].content_hash == content_hash(_record(4, "再改"))
+    assert rows[4].content_hash == content_hash(batch_record(4, "再改"))
     assert all(r.data["content_hash"] == r.content_hash for r in rows.values())
     assert _rules(db) == {
         1: ["old-rule"],  # unchanged: findings kept

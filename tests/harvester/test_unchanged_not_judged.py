@@ -34,22 +34,13 @@ from harvester.store.records import (
 from harvester.store.run_models import RunOwnerRow
 from harvester.store.sources import add_source
 from mappings.findings import Finding, Level
-from mappings.record import Record, record_id
+from mappings.record import Record
 from sharenet.demo.oai_server import write_items
 from tests.harvester.oai_support import OaiServerProcess, dc_item
+from tests.harvester.store_support import add_batch_source, batch_record
 from tests.platform_support import register
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
-
-
-def _record(n: int, title: str = "初版") -> Record:
-    return Record(
-        id=record_id("batch", f"oai:batch:{n}"),
-        source="batch",
-        source_identifier=f"oai:batch:{n}",
-        platform="ncdc",
-        title={"zh": f"{title} {n}"},
-    )
 
 
 def _hash(record: Record) -> str:
@@ -61,36 +52,37 @@ def _hash(record: Record) -> str:
 def _stored(db: Database, *numbers: int) -> None:
     finding = Finding(rule="r", level=Level.WARNING, message_zh="缺", message_en="missing")
     with db.session() as session:
-        register(session, "ncdc")
-        session.add(SourceRow(id="batch", platform="ncdc", protocol="oai-pmh", url="http://x"))
+        add_batch_source(session)
     with db.session() as session:
-        upsert_records(session, [Incoming(_record(n), "", "oai_dc", [finding]) for n in numbers])
+        upsert_records(
+            session, [Incoming(batch_record(n), "", "oai_dc", [finding]) for n in numbers]
+        )
 
 
 def test_only_records_stored_live_with_the_same_hash_are_known_unchanged(db: Database) -> None:
     _stored(db, 1, 2, 3, 4, 5)
     with db.session() as session:
-        tombstone(session, _record(3).id)
+        tombstone(session, batch_record(3).id)
     writer = PageWriter(db, "inline")
-    in_flight = _record(5)
+    in_flight = batch_record(5)
     writer._changing.append({in_flight.id})  # a page submitted, not yet returned
     asked = [
-        (_record(1).id, _hash(_record(1))),  # same content: unchanged
-        (_record(2).id, _hash(_record(2, "改版"))),  # edited
-        (_record(3).id, _hash(_record(3))),  # tombstoned: listed again, it comes back
-        (_record(4).id, _hash(_record(4))),  # listed twice in the page
-        (_record(4).id, _hash(_record(4))),
-        (in_flight.id, _hash(_record(5))),  # a page in flight may still change it
-        (_record(6).id, _hash(_record(6))),  # never stored
+        (batch_record(1).id, _hash(batch_record(1))),  # same content: unchanged
+        (batch_record(2).id, _hash(batch_record(2, "改版"))),  # edited
+        (batch_record(3).id, _hash(batch_record(3))),  # tombstoned: listed again, it comes back
+        (batch_record(4).id, _hash(batch_record(4))),  # listed twice in the page
+        (batch_record(4).id, _hash(batch_record(4))),
+        (in_flight.id, _hash(batch_record(5))),  # a page in flight may still change it
+        (batch_record(6).id, _hash(batch_record(6))),  # never stored
     ]
-    assert writer.unchanged(asked) == {_record(1).id}
+    assert writer.unchanged(asked) == {batch_record(1).id}
     writer._changing.clear()
     assert writer.unchanged(asked[-2:]) == {in_flight.id}  # its page written, it is known
 
 
 def test_a_row_sent_unjudged_that_changed_is_refused_and_nothing_stored(db: Database) -> None:
     _stored(db, 1, 2)
-    same, edited = _record(1), _record(2, "改版")
+    same, edited = batch_record(1), batch_record(2, "改版")
     dump_record(same, T0)
     dump_record(edited, T0)
     rows = [unchanged_row(same), unchanged_row(edited)]
