@@ -102,9 +102,8 @@ def identifiers(record: Record) -> list[str]:
     values = [record.cstr, record.cstr_original, record.doi]
     values += [i.value for i in record.identifiers if i.relation is None]
     out: list[str] = []
-    for value in values:
-        if value and value.strip():
-            out.extend(identifier_keys(value))
+    for value in _unique(value.strip() for value in values if value):
+        out.extend(identifier_keys(value))  # once per spelling: a CSTR is often given twice
     return _unique(out)
 
 
