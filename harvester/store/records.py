@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select, tuple_, update
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import DeclarativeBase, Session
 
 from harvester.errors import StoreError
-from harvester.store.models import Base, FindingRow, RecordRow, utcnow
+from harvester.store.models import FindingRow, RecordRow, utcnow
 from mappings.findings import Finding, Level
 from mappings.identifiers import cstr_key
 from mappings.record import Record, dumped_content_hash
@@ -234,7 +234,7 @@ def insert_findings(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     _insert(session, FindingRow, rows)
 
 
-def _insert(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+def _insert(session: Session, model: type[DeclarativeBase], rows: Sequence[dict[str, Any]]) -> None:
     """One executemany INSERT of uniform rows, handed to the driver ready-made.
 
     Not the ORM's bulk insert: that one splits the rows into runs by which
@@ -250,7 +250,8 @@ def _insert(session: Session, model: type[Base], rows: Sequence[dict[str, Any]])
     table = model.__table__
     assert isinstance(table, Table)
     compiled = _compiled_insert(table, tuple(rows[0]), connection.dialect)
-    connection.exec_driver_sql(compiled.sql, [compiled.bind(row) for row in rows])
+    bind = compiled.binder()
+    connection.exec_driver_sql(compiled.sql, [bind(row) for row in rows])
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,18 +267,49 @@ class _CompiledInsert:
     most columns of most rows are passed as they are."""
     pick: Callable[[dict[str, Any]], tuple[Any, ...]]
 
-    def bind(self, row: dict[str, Any]) -> Any:
+    def binder(self) -> Callable[[dict[str, Any]], Any]:
+        """Row dict -> driver parameters, for the rows of one statement.
+
+        A value object met again in the same column of the same statement is
+        converted once: a page's rows share its ``now`` (four timestamps a
+        record), and findings without a detail share their rule's ``fields``.
+        Keyed by identity, never by equality (``1`` and ``True`` are equal but
+        JSON apart), and the rows keep every object alive until the statement
+        is sent, so a key cannot come to stand for another object.
+        """
+        converters = [
+            (i, name, functools.partial(_once, {}, convert)) for i, name, convert in self.processors
+        ]
         if self.named:
-            params = dict(row)
-            for _i, name, process in self.processors:
-                params[name] = process(params[name])
-            return params
-        if not self.processors:
-            return self.pick(row)
-        values = list(self.pick(row))
-        for i, _name, process in self.processors:
-            values[i] = process(values[i])
-        return tuple(values)
+
+            def named(row: dict[str, Any]) -> dict[str, Any]:
+                params = dict(row)
+                for _i, name, convert in converters:
+                    params[name] = convert(params[name])
+                return params
+
+            return named
+        if not converters:
+            return self.pick
+
+        def positional(row: dict[str, Any]) -> tuple[Any, ...]:
+            values = list(self.pick(row))
+            for i, _name, convert in converters:
+                values[i] = convert(values[i])
+            return tuple(values)
+
+        return positional
+
+
+def _once(seen: dict[int, Any], convert: Callable[[Any], Any], value: Any) -> Any:
+    key = id(value)
+    converted = seen.get(key, _UNSEEN)
+    if converted is _UNSEEN:
+        converted = seen[key] = convert(value)
+    return converted
+
+
+_UNSEEN = object()
 
 
 @functools.lru_cache(maxsize=16)
@@ -336,7 +368,7 @@ def finding_row(record_id: str, platform: str, finding: Finding) -> dict[str, An
         "level": finding.level.value,
         "message_zh": finding.message_zh,
         "message_en": finding.message_en,
-        "fields": list(finding.fields),
+        "fields": finding.fields,  # shared by the rule's findings: converted once (_once)
         "detail": finding.detail,
     }
 
