@@ -60,10 +60,11 @@ from harvester.store import Database
 from harvester.store import runs as store_runs
 from harvester.store.models import RecordRow
 from harvester.store.records import (
+    Held,
     Outcome,
     PreparedRow,
+    held_records,
     record_tombstone,
-    stored_hashes,
     tombstone,
     write_rows,
 )
@@ -280,21 +281,22 @@ class PageWriter:
         self._changing.popleft()
         return self._written.popleft()
 
-    def unchanged(self, records: Sequence[tuple[str, str]]) -> set[str]:
-        """Ids among ``(id, content_hash)`` that are stored live with that hash, for sure.
+    def held(self, ids: Sequence[str]) -> dict[str, Held]:
+        """The stored records among a page's ``ids`` that no page in flight may change.
 
-        Such a record will be written as unchanged, so its harvest need not judge it.
-        Only what pages already written left in the store counts: an id a page still
-        in flight may change, or one listed twice here, is never in the answer.
+        What they hold tells a harvest which listed items it need not map (the same
+        payload, mapped by this release) or judge (the same content): they will be
+        written as unchanged. Only what pages already written left in the store
+        counts: an id a page still in flight may change, or one listed twice in
+        ``ids``, is never in the answer.
         """
         busy = set().union(*self._changing)
-        listed = Counter(rid for rid, _digest in records)
+        listed = Counter(ids)
         ask = [rid for rid, times in listed.items() if times == 1 and rid not in busy]
         if not ask:
-            return set()
+            return {}
         with self._db.session() as session:
-            held = stored_hashes(session, ask)
-        return {rid for rid, digest in records if held.get(rid) == (digest, False)}
+            return held_records(session, ask)
 
     @property
     def ahead(self) -> int:

@@ -62,6 +62,7 @@ from harvester.store import runs as store_runs
 from harvester.store.adapter_configs import keep_configs
 from harvester.store.models import RunRow, utcnow
 from harvester.store.records import (
+    Held,
     PreparedRow,
     dump_record,
     judged,
@@ -372,8 +373,13 @@ class _BuiltPage:
 
     job: PageJob
     records: list[Record | None]
-    """The record of each job item (``None`` for a deleted header)."""
+    """The record of each job item (``None`` for a deleted header, or an item that was
+    not mapped: listed as stored)."""
     total: int | None
+
+
+def _same_content(stored: Held | None, record: Record) -> bool:
+    return stored is not None and stored.same_content(record.content_hash or "")
 
 
 def _build_page(
@@ -385,45 +391,59 @@ def _build_page(
 ) -> _BuiltPage:
     """Every record of the page mapped, judged and made into rows, ready for one transaction.
 
-    It only reads the store (which records it holds unchanged, so they are not
-    judged: :meth:`PageWriter.unchanged`), so it runs while the page before is written
-    (:class:`PageWriter`); the rows are then written in a few bulk statements,
-    a deleted header flushing the rows listed before it, so the outcomes are
-    those of applying the page's items in order.
+    It only reads the store (what it holds of the page's records: :meth:`PageWriter.held`),
+    so it runs while the page before is written (:class:`PageWriter`). An item
+    listed as it was stored (the same payload, mapped by this release) is not
+    mapped, and a record the store holds with the same content is not judged:
+    both are written as unchanged, whatever mapping or judging them would say
+    (``rules reevaluate`` re-judges the store, ``records remap`` re-maps it).
+    The rows are then written in a few bulk statements, a deleted header
+    flushing the rows listed before it, so the outcomes are those of applying
+    the page's items in order.
     """
     now = utcnow()
     errors = list(page.errors)
     failed = len(page.errors)
     mark = time.thread_time()
-    mapped: list[tuple[SourcePayload, Record | None]] = []
-    for payload in page.items:
-        try:
-            mapped.append((payload, None if payload.deleted else map_payload(payload, mapping)))
-        except ShareNetError as exc:
-            errors.append((payload.source_identifier, exc.message))
-            failed += 1
-    mark = stage_time(report, "map", mark)
-    if not mapped and len(errors) >= UnmappablePage.AT_LEAST:
-        raise UnmappablePage(errors)
-    records = [record for _payload, record in mapped]
-    data = [None if record is None else dump_record(record, now) for record in records]
-    known = writer.unchanged([(r.id, r.content_hash or "") for r in records if r is not None])
+    ids = [record_id(mapping.source, payload.source_identifier) for payload in page.items]
+    held = writer.held([rid for rid, p in zip(ids, page.items, strict=True) if not p.deleted])
     mark = stage_time(report, "store", mark)
-    # A record the store holds unchanged is written as unchanged whatever its findings:
-    # judging it again would be thrown away (``rules reevaluate`` re-judges the store).
+    # Each item that mapped: its record, its unchanged row if it maps as stored, or
+    # ``None`` for a deleted header.
+    listed: list[tuple[SourcePayload, Record | PreparedRow | None]] = []
+    for payload, rid in zip(page.items, ids, strict=True):
+        stored = held.get(rid)
+        if payload.deleted:
+            listed.append((payload, None))
+        elif stored is not None and stored.maps_alike(payload, mapping.platform):
+            listed.append((payload, unchanged_row(rid, stored.content_hash)))
+        else:
+            try:
+                listed.append((payload, map_payload(payload, mapping)))
+            except ShareNetError as exc:
+                errors.append((payload.source_identifier, exc.message))
+                failed += 1
+    mark = stage_time(report, "map", mark)
+    if not listed and len(errors) >= UnmappablePage.AT_LEAST:
+        raise UnmappablePage(errors)
+    records = [entry if isinstance(entry, Record) else None for _payload, entry in listed]
+    data = [None if record is None else dump_record(record, now) for record in records]
+    mark = stage_time(report, "store", mark)
     incoming = [
-        None
-        if record is None or record.id in known
-        else judged(record, payload.raw, payload.format, rules)
-        for payload, record in mapped
+        judged(record, payload.raw, payload.format, rules)
+        if record is not None and not _same_content(held.get(record.id), record)
+        else None
+        for (payload, _entry), record in zip(listed, records, strict=True)
     ]
     mark = stage_time(report, "rules", mark)
     items: list[PreparedRow | Gone] = []
-    for (payload, record), item, dumped in zip(mapped, incoming, data, strict=True):
-        if record is None or dumped is None:
+    for (payload, entry), item, dumped in zip(listed, incoming, data, strict=True):
+        if entry is None:
             items.append(Gone(payload.source_identifier, payload.datestamp))
-        elif item is None:
-            items.append(unchanged_row(record))
+        elif isinstance(entry, PreparedRow):
+            items.append(entry)
+        elif item is None or dumped is None:
+            items.append(unchanged_row(entry.id, entry.content_hash or ""))
         else:
             items.append(prepared_row(item, dumped, now))
     stage_time(report, "store", mark)

@@ -7,9 +7,10 @@ the same inputs and the same frozen day, so comparing them proves the results
 identical, not merely plausible. Only bookkeeping that differs by nature between
 two runs is left out: wall-clock timestamps and autoincrement ids. Columns added
 after the digests are left out too: the judgement bookkeeping (``judged_with``,
-``recheck_on``; ``tests/harvester/test_rejudging.py`` holds it to account) and
+``recheck_on``; ``tests/harvester/test_rejudging.py`` holds it to account),
 ``text_key``, derived from the record (the duplicate findings it feeds are in
-the digest).
+the digest), and ``mapped_by``, the release's version
+(``tests/harvester/test_unchanged_not_judged.py`` holds it to account).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ FROZEN_DAY = date(2026, 12, 1)
 """The day the freshness rule judges by, so a digest does not drift with the calendar."""
 
 _CLOCKS = {"first_seen_at", "last_seen_at", "harvested_at", "changed_at"}
-_ADDED_SINCE = {"judged_with", "recheck_on", "text_key"}
+_ADDED_SINCE = {"judged_with", "recheck_on", "text_key", "mapped_by"}
 
 
 @contextmanager

@@ -121,6 +121,10 @@ class RecordRow(Base):
     """The unified record as JSON (``Record.model_dump(mode='json')``)."""
     raw: Mapped[str] = mapped_column(Text, default="")
     raw_format: Mapped[str] = mapped_column(String(64), default="")
+    mapped_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """``mappings.formats.mapping_release`` of the release that mapped ``raw`` into ``data``;
+    ``None``: a release before this column. With the same raw payload, format, source and
+    platform, that release maps the same ``data`` again, so a harvest need not map it."""
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     source_datestamp: Mapped[datetime | None] = mapped_column(nullable=True)
     modified: Mapped[date | None] = mapped_column(Date, nullable=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, delete, func, insert, select, tuple_, update
 from sqlalchemy.engine import Dialect
@@ -22,8 +22,9 @@ from sqlalchemy.orm import DeclarativeBase, Session
 from harvester.errors import StoreError
 from harvester.store.models import FindingRow, RecordRow, utcnow
 from mappings.findings import Finding, Level
+from mappings.formats import mapping_release
 from mappings.identifiers import cstr_key
-from mappings.record import Record, dumped_content_hash
+from mappings.record import Record, SourcePayload, dumped_content_hash
 from mappings.rules import RuleContext, evaluate, judgement_key
 from mappings.text import text_key
 
@@ -139,15 +140,62 @@ def prepared_row(item: Incoming, data: dict[str, Any], now: datetime) -> Prepare
     return PreparedRow(record.id, record.content_hash, _row(item, data, now), item.findings)
 
 
-def unchanged_row(record: Record) -> PreparedRow:
-    """A dumped record the store holds unchanged: all that writing it as unchanged needs."""
-    assert record.content_hash is not None
-    return PreparedRow(record.id, record.content_hash, {}, (), judged=False)
+def unchanged_row(record_id: str, content_hash: str) -> PreparedRow:
+    """A record the store holds unchanged: all that writing it as unchanged needs."""
+    return PreparedRow(record_id, content_hash, {}, (), judged=False)
 
 
 def prepare_rows(items: Sequence[Incoming], now: datetime) -> list[PreparedRow]:
     """Rows of ``items`` (see :func:`dump_record`)."""
     return [prepared_row(item, dump_record(item.record, now), now) for item in items]
+
+
+class Held(NamedTuple):
+    """A stored record as a harvest compares a listed item with it, before mapping it."""
+
+    content_hash: str
+    deleted: bool
+    platform: str
+    raw_format: str
+    raw: str
+    mapped_by: str | None
+
+    def same_content(self, content_hash: str) -> bool:
+        """Whether a record with ``content_hash`` would be written as unchanged."""
+        return not self.deleted and self.content_hash == content_hash
+
+    def maps_alike(self, payload: SourcePayload, platform: str) -> bool:
+        """Whether ``payload`` would map to the stored record: it is live, and was mapped
+        by this release from the same raw payload and format, for the same platform (the
+        source is the same: the id says so)."""
+        return (
+            not self.deleted
+            and self.mapped_by == mapping_release()
+            and self.raw == payload.raw
+            and self.raw_format == payload.format
+            and self.platform == platform
+        )
+
+
+def held_records(session: Session, ids: Sequence[str]) -> dict[str, Held]:
+    """The stored records among ``ids``, as :class:`Held`: one query per page of a harvest."""
+    held: dict[str, Held] = {}
+    connection = session.connection()  # Core: plain tuples, none of the ORM's row loading
+    query = select(
+        RecordRow.id,
+        RecordRow.content_hash,
+        RecordRow.deleted,
+        RecordRow.platform,
+        RecordRow.raw_format,
+        RecordRow.raw,
+        RecordRow.mapped_by,
+    )
+    for chunk in _chunks(ids):
+        for rid, digest, deleted, platform, raw_format, raw, mapped_by in connection.execute(
+            query.where(RecordRow.id.in_(chunk))
+        ):
+            held[rid] = Held(digest, deleted, platform, raw_format, raw, mapped_by)
+    return held
 
 
 def stored_hashes(session: Session, ids: Sequence[str]) -> dict[str, tuple[str, bool]]:
@@ -221,7 +269,7 @@ def write_rows(session: Session, rows: Sequence[PreparedRow], now: datetime) -> 
         session.execute(
             update(RecordRow)
             .where(RecordRow.id.in_(chunk))
-            .values(last_seen_at=now, withdrawn=False)
+            .values(last_seen_at=now, withdrawn=False, mapped_by=mapping_release())
         )
     for chunk in _chunks(list(updated)):
         session.execute(delete(FindingRow).where(FindingRow.record_id.in_(chunk)))
@@ -345,6 +393,7 @@ def _row(item: Incoming, data: dict[str, Any], now: datetime) -> dict[str, Any]:
         "data": data,
         "raw": item.raw,
         "raw_format": item.raw_format,
+        "mapped_by": mapping_release(),
         "content_hash": record.content_hash,
         "source_datestamp": record.source_datestamp,
         "modified": record.modified,

@@ -7,9 +7,11 @@ named ``json:<config>`` goes to the declarative JSON mapping with that config.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.metadata import version
 
 from mappings.errors import MappingError
 from mappings.record import Record, SourcePayload
@@ -43,6 +45,20 @@ def mapping_for(fmt: str) -> MappingFunction:
     module, attr = target.split(":")
     func: MappingFunction = getattr(importlib.import_module(module), attr)
     return func
+
+
+@functools.cache
+def mapping_release() -> str:
+    """What a record's mapping depends on besides its payload, format, source and platform.
+
+    The mappings read nothing else (``MappingContext`` holds the source and the
+    platform; a JSON format names its configuration's version, whose content never
+    changes): the same inputs, mapped by the same release, give the same record. So
+    the store keeps this beside each record (``RecordRow.mapped_by``) and a harvest
+    need not map again an item listed as it was stored. A build that changes a
+    mapping without a new version number needs ``sharenet records remap``.
+    """
+    return version("sharenet")
 
 
 def map_payload(payload: SourcePayload, context: MappingContext) -> Record:

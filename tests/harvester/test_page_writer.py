@@ -176,8 +176,9 @@ def test_the_child_starts_once_enough_was_written(db: Database) -> None:
     )
     with db.session() as session:
         upsert_records(session, [Incoming(stored, "", "oai_dc")])
+    assert stored.content_hash is not None
     writer = PageWriter(db, "process", after=3)
-    unchanged = replace(_job(run_id, 0), items=[unchanged_row(stored)] * 5)
+    unchanged = replace(_job(run_id, 0), items=[unchanged_row(stored.id, stored.content_hash)] * 5)
     seen = []
     try:
         writer.submit(unchanged)  # found unchanged: these do not count
