@@ -7,9 +7,9 @@ times, in this process:
 
 1. ``rules reevaluate`` as of today: the first pass after the upgrade reads every
    record (none has a key yet; the freshness rule changes part of the findings);
-   then the same day again (nothing due); then the next day (the records whose
-   freshness detail names their age are due); then ``--all`` (every record read,
-   as every pass did before judgement keys);
+   then the same day again (nothing due); then the next day (only the records
+   going stale that day are due: a stale record's finding holds on every later
+   day); then ``--all`` (every record read, as every pass did before judgement keys);
 2. ``index rebuild`` of the embedded tantivy index from the store.
 
     .venv/bin/python benchmarks/store_passes.py [--records 100000] [--database-url URL]

@@ -10,13 +10,17 @@ after the digests are left out too: the judgement bookkeeping (``judged_with``,
 ``recheck_on``; ``tests/harvester/test_rejudging.py`` holds it to account),
 ``text_key``, derived from the record (the duplicate findings it feeds are in
 the digest), and ``mapped_by``, the release's version
-(``tests/harvester/test_unchanged_not_judged.py`` holds it to account).
+(``tests/harvester/test_unchanged_not_judged.py`` holds it to account). One
+wording changed after them: a stale record's freshness detail names the window
+(``over 365 days ago``) where it named the age on the judging day; it is read
+back in the old wording, the age counted from the same date to :data:`FROZEN_DAY`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -35,6 +39,7 @@ FROZEN_DAY = date(2026, 12, 1)
 """The day the freshness rule judges by, so a digest does not drift with the calendar."""
 
 _CLOCKS = {"first_seen_at", "last_seen_at", "harvested_at", "changed_at"}
+_STALE = re.compile(r"last modified (\d{4}-\d{2}-\d{2}), over 365 days ago")  # the default window
 _ADDED_SINCE = {"judged_with", "recheck_on", "text_key", "mapped_by"}
 
 
@@ -76,7 +81,7 @@ def store_parts(db: Database) -> dict[str, Any]:
                 f.message_zh,
                 f.message_en,
                 f.fields,
-                f.detail,
+                _digested_detail(f.rule, f.detail),
             )
             for f in session.scalars(select(FindingRow))
         )
@@ -96,6 +101,15 @@ def store_parts(db: Database) -> dict[str, Any]:
             for r in session.scalars(select(RunRow).order_by(RunRow.id))
         ]
     return {"records": records, "findings": findings, "runs": runs}
+
+
+def _digested_detail(rule: str, detail: str | None) -> str | None:
+    """A detail in the wording the digests were taken with (see the module doc)."""
+    stale = _STALE.fullmatch(detail or "") if rule == "modified-fresh" else None
+    if stale is None:
+        return detail
+    age = (FROZEN_DAY - date.fromisoformat(stale[1])).days
+    return f"last modified {stale[1]}, {age} days ago"
 
 
 def index_documents(index_dir: Path) -> list[dict[str, Any]]:

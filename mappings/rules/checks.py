@@ -175,20 +175,22 @@ def _public_funding(record: Record, params: Params, ctx: RuleContext) -> Fail | 
 
 
 def _fresh_until(record: Record, ctx: RuleContext) -> date | None:
+    """The day a fresh record goes stale; a stale or undated one stays as it is judged."""
     if record.modified is None:
         return None
     stale_from = record.modified + timedelta(days=ctx.freshness_days + 1)
-    return max(stale_from, judging_day(ctx) + timedelta(days=1))  # a stale detail names the age
+    return stale_from if stale_from > judging_day(ctx) else None
 
 
 @check("modified-fresh", until=_fresh_until)
 def _fresh(record: Record, params: Params, ctx: RuleContext) -> Fail | None:
     if record.modified is None:
         return Fail("no modification date")
-    age = (judging_day(ctx) - record.modified).days
-    if age <= ctx.freshness_days:
+    if (judging_day(ctx) - record.modified).days <= ctx.freshness_days:
         return None
-    return Fail(f"last modified {record.modified.isoformat()}, {age} days ago")
+    # The window, not the age: a stored finding stays true on every later day, so the
+    # daily re-judging need not rewrite every stale record's finding to move a count.
+    return Fail(f"last modified {record.modified.isoformat()}, over {ctx.freshness_days} days ago")
 
 
 @check("physical-accession")

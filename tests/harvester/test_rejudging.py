@@ -110,13 +110,19 @@ def test_rejudging_reads_only_what_is_due_and_equals_judging_everything(db: Data
     records = _seed(db)
     assert _rejudge(db, TODAY) == 5  # only the records stored without a key
     assert _rejudge(db, TODAY) == 0  # nothing due: nothing read
-    # A day later: the stale records (their detail names the age) and the one going stale.
-    stale = sum(1 for r in records if r.modified and (TODAY - r.modified).days >= 365)
-    assert _rejudge(db, TODAY + timedelta(days=1)) == stale
+
+    def going_stale(before: date, on: date) -> int:
+        ages = [(before - r.modified).days for r in records if r.modified]
+        return sum(1 for age in ages if age <= 365 < age + (on - before).days)
+
+    # A day later: only the record going stale; the stale ones' findings still hold.
+    assert going_stale(TODAY, TODAY + timedelta(days=1)) == 1
+    assert _rejudge(db, TODAY + timedelta(days=1)) == 1
     assert _rejudge(db, TODAY + timedelta(days=1)) == 0
-    # Seventy days on, every dated record is stale; the undated and the foreign one stay put.
+    # Seventy days on, every dated record is stale: the 13 fresh a day after TODAY are due.
     day = TODAY + timedelta(days=70)
-    assert _rejudge(db, day) == 40
+    assert going_stale(TODAY + timedelta(days=1), day) == 13
+    assert _rejudge(db, day) == 13
 
     shipped = default_rules()
     stricter = RuleSet(
@@ -160,7 +166,31 @@ def test_a_record_is_due_on_its_recheck_day_not_before(db: Database) -> None:
         due = {ident: day for ident, day in s.execute(query)}
     # r00 was modified 300 days before TODAY: fresh for 65 more days, stale on the 66th.
     assert due["r00"] == TODAY + timedelta(days=66)
-    assert due["r39"] == TODAY + timedelta(days=1)  # stale: its detail names the age
+    assert due["r12"] == TODAY + timedelta(days=6)
+    assert due["r39"] is None  # stale: "over 365 days ago" whatever the day
     assert due["undated"] is None  # "no modification date" whatever the day
-    assert _rejudge(db, TODAY + timedelta(days=65)) == 40 - 1  # all but r00: it is still fresh
-    assert _rejudge(db, TODAY + timedelta(days=66)) == 40
+    assert _rejudge(db, TODAY + timedelta(days=5)) == 1  # r13, stale since day 1
+    assert _rejudge(db, TODAY + timedelta(days=6)) == 1  # r12
+    assert _rejudge(db, TODAY + timedelta(days=65)) == 11  # r01 to r11; r00 is still fresh
+    assert _rejudge(db, TODAY + timedelta(days=66)) == 1
+
+
+def test_a_stale_detail_left_by_an_older_release_is_brought_up_to_date(db: Database) -> None:
+    """Releases before the window wording named the age and asked for the record the next
+    day: that day its detail is rewritten in place, and the record is not due again."""
+    _seed(db)
+    _rejudge(db, TODAY)
+    with db.session() as s:  # r39 as an older release left it
+        rid = s.scalars(select(RecordRow.id).where(RecordRow.source_identifier == "r39")).one()
+        finding = s.scalars(
+            select(FindingRow).where(
+                FindingRow.record_id == rid, FindingRow.rule == "modified-fresh"
+            )
+        ).one()
+        finding.detail = finding.detail.replace("over 365 days ago", "495 days ago")
+        assert finding.detail.endswith(", 495 days ago")
+        s.get_one(RecordRow, rid).recheck_on = TODAY + timedelta(days=1)
+    assert _rejudge(db, TODAY + timedelta(days=1)) == 1 + 1  # r39, and r13 going stale
+    with db.session() as s:
+        assert s.get_one(RecordRow, rid).recheck_on is None
+    assert _rejudge(db, TODAY + timedelta(days=2)) == 0

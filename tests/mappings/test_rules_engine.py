@@ -7,7 +7,8 @@ exactly the finding of its rule (and lose none of the others' passes).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,21 @@ def test_details_say_what_is_wrong() -> None:
     assert stale.detail and "2020-01-01" in stale.detail
     (none,) = evaluate(good_record(modified=None), CTX).findings
     assert none.detail == "no modification date"
+
+
+def test_a_stale_judgement_holds_on_every_later_day() -> None:
+    """What a daily re-judging of a mostly stale catalogue costs rests on this: a stale
+    record's finding is not due again, a fresh one is due the day it goes stale."""
+    stale = good_record(modified=TODAY - timedelta(days=400))
+    judged = evaluate(stale, CTX)
+    later = evaluate(stale, replace(CTX, today=TODAY + timedelta(days=1_000)))
+    assert judged.findings == later.findings and judged.score == later.score
+    (finding,) = judged.findings
+    assert finding.detail == f"last modified {stale.modified}, over 365 days ago"
+    assert judged.recheck_on is None
+    fresh = good_record(modified=TODAY - timedelta(days=365))
+    assert evaluate(fresh, CTX).recheck_on == TODAY + timedelta(days=1)
+    assert evaluate(fresh, replace(CTX, today=TODAY + timedelta(days=1))).findings
 
 
 def test_not_applicable_rules_neither_help_nor_hurt() -> None:
