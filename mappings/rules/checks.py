@@ -174,11 +174,16 @@ def _public_funding(record: Record, params: Params, ctx: RuleContext) -> Fail | 
     return None
 
 
+def _stale_from(modified: date, ctx: RuleContext) -> date:
+    """The first day a record last modified on ``modified`` is out of the window."""
+    return modified + timedelta(days=ctx.freshness_days + 1)
+
+
 def _fresh_until(record: Record, ctx: RuleContext) -> date | None:
     """The day a fresh record goes stale; a stale or undated one stays as it is judged."""
     if record.modified is None:
         return None
-    stale_from = record.modified + timedelta(days=ctx.freshness_days + 1)
+    stale_from = _stale_from(record.modified, ctx)
     return stale_from if stale_from > judging_day(ctx) else None
 
 
@@ -186,7 +191,7 @@ def _fresh_until(record: Record, ctx: RuleContext) -> date | None:
 def _fresh(record: Record, params: Params, ctx: RuleContext) -> Fail | None:
     if record.modified is None:
         return Fail("no modification date")
-    if (judging_day(ctx) - record.modified).days <= ctx.freshness_days:
+    if judging_day(ctx) < _stale_from(record.modified, ctx):
         return None
     # The window, not the age: a stored finding stays true on every later day, so the
     # daily re-judging need not rewrite every stale record's finding to move a count.
